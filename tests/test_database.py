@@ -1,0 +1,88 @@
+"""Opening the database: migrations, read-only mode, locks across processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from warehouse.database import connect
+from warehouse.errors import (
+    DatabaseLockedError,
+    RunInProgressError,
+    SchemaTooNewError,
+    WarehouseError,
+)
+from warehouse.lock import run_lock
+from warehouse.migrate import available_migrations, migrate
+
+
+def test_migrations_apply_once_in_order(db_path: Path) -> None:
+    names = [m.name for m in available_migrations()]
+    assert names == sorted(names) and names[0] == "0001_core"
+    with connect(db_path) as con:
+        applied = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+        assert applied == names
+        assert migrate(con) == []
+    with connect(db_path) as con:
+        assert migrate(con) == []
+
+
+def test_database_from_a_newer_version_is_refused(db_path: Path) -> None:
+    with connect(db_path) as con:
+        con.execute("INSERT INTO schema_migrations (name) VALUES ('9999_from_the_future')")
+    with pytest.raises(SchemaTooNewError, match="9999_from_the_future"):
+        connect(db_path)
+
+
+def test_read_only_open_of_a_missing_database_says_what_to_do(db_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="run `ctgov ingest` first"):
+        connect(db_path, read_only=True)
+
+
+def test_read_only_connection_refuses_writes(db_path: Path) -> None:
+    connect(db_path).close()
+    with connect(db_path, read_only=True) as con, pytest.raises(Exception, match="read-only"):
+        con.execute("DELETE FROM runs")
+
+
+HOLD = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from warehouse.database import connect
+    from warehouse.lock import run_lock
+    with run_lock(__import__("pathlib").Path({db!r})):
+        con = connect({db!r})
+        print("holding", flush=True)
+        sys.stdin.readline()
+    """
+)
+
+
+def test_second_process_gets_one_line_errors_while_a_run_holds_the_database(db_path: Path) -> None:
+    connect(db_path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD.format(root=str(ROOT), db=str(db_path))],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(DatabaseLockedError) as locked:
+            connect(db_path, read_only=True)
+        assert f"PID {holder.pid}" in str(locked.value)
+        assert "\n" not in str(locked.value)
+        with pytest.raises(RunInProgressError) as running, run_lock(db_path):
+            pass
+        assert f"PID {holder.pid}" in str(running.value)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    with run_lock(db_path):
+        connect(db_path, read_only=True).close()

@@ -1,0 +1,100 @@
+"""The Prefect flow and `ctgov ingest`, on Prefect's test server, against the imitation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from imitation import Catalog, ImitationServer
+from warehouse.database import connect
+from warehouse.lock import run_lock
+
+SEEDS = ["NCT06690827", "NCT06835140", "NCT04010877"]
+runner = CliRunner()
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImitationServer]:
+    monkeypatch.setenv("CTGOV_REQUESTS_PER_MINUTE", "10000")
+    monkeypatch.setenv("CTGOV_BACKOFF_INITIAL_S", "0.01")
+    catalog = Catalog.load_default()
+    start = max(catalog.versions(nct)[0].date for nct in SEEDS)
+    with ImitationServer(as_of=start) as srv:
+        yield srv
+
+
+def test_flow_stores_exports_and_publishes_a_summary(
+    prefect_harness: None, server: ImitationServer, db_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.ingest import ingest
+
+    state = ingest(nct_ids=SEEDS, db=str(db_path), registry_url=server.url, return_state=True)
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert {t.nct_id: t.outcome for t in summary.trials} == {nct: "new" for nct in SEEDS}
+    assert summary.status == "succeeded"
+    assert (db_path.parent / "parquet" / "study_versions").is_dir()
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ctgov-ingest-summary"]))
+        )
+    markdown = artifacts[-1].data
+    assert isinstance(markdown, str)
+    for nct in SEEDS:
+        assert f"| {nct} | new | 1 |" in markdown
+
+
+def test_cli_ingest_prints_the_summary_and_a_rerun_is_unchanged(
+    prefect_harness: None, server: ImitationServer, db_path: Path
+) -> None:
+    args = ["ingest", *SEEDS, "--db", str(db_path), "--registry-url", server.url, "--no-export"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "3 new" in first.output
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "0 new, 0 changed, 3 unchanged" in second.output
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM study_versions").fetchall() == [(3,)]
+        assert con.execute("SELECT count(*) FROM runs WHERE status = 'succeeded'").fetchall() == [
+            (2,)
+        ]
+
+
+def test_cli_ingest_reports_an_unreachable_registry_in_one_line(
+    prefect_harness: None, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CTGOV_MAX_ATTEMPTS", "1")
+    with ImitationServer() as srv:
+        dead_url = srv.url
+    result = runner.invoke(app, ["ingest", "NCT06690827", "--db", str(db_path),
+                                 "--registry-url", dead_url])
+    assert result.exit_code == 1
+    assert "ingest failed: registry at" in result.output
+    assert "Traceback" not in result.output
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+
+
+def test_cli_rejects_a_malformed_id_before_anything_runs(db_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", "NCT123", "--db", str(db_path)])
+    assert result.exit_code == 2
+    assert "'NCT123' is not an NCT ID" in result.output
+    assert "Traceback" not in result.output
+    assert not db_path.exists()
+
+
+def test_cli_refuses_a_second_run_at_once(db_path: Path) -> None:
+    with run_lock(db_path):
+        result = runner.invoke(app, ["ingest", "NCT06690827", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "another ingest run is using" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,153 @@
+"""The ingest pipeline end to end without Prefect: imitation over real HTTP -> DuckDB file."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from flows import pipeline
+from flows.settings import Settings
+from imitation import Catalog, FaultPlan, FaultRule, ImitationServer
+from registry.errors import RegistryUnavailableError
+from registry.types import RawStudy
+from tests.conftest import study_record
+from warehouse.database import connect
+
+SEEDS = ["NCT06690827", "NCT06835140", "NCT04010877"]
+
+
+def first_date(nct_id: str) -> date:
+    return Catalog.load_default().versions(nct_id)[0].date
+
+
+def change_dates(nct_id: str) -> list[date]:
+    return [v.date for v in Catalog.load_default().versions(nct_id)]
+
+
+@pytest.fixture
+def server() -> Iterator[ImitationServer]:
+    start = max(first_date(nct) for nct in SEEDS)
+    with ImitationServer(as_of=start) as srv:
+        yield srv
+
+
+def settings_for(srv: ImitationServer, db_path: Path) -> Settings:
+    return Settings(
+        db=db_path,
+        parquet_dir=db_path.parent / "parquet",
+        registry_url=srv.url,
+        requests_per_minute=10_000,
+        backoff_initial_s=0.01,
+    )
+
+
+def run_once(settings: Settings, ids: list[str]) -> tuple[str, pipeline.Fetched, list]:
+    run_id = pipeline.begin_run(settings, len(ids))
+    fetched = pipeline.fetch(settings, ids)
+    validated = pipeline.validate(fetched.studies)
+    stored = pipeline.store(settings, run_id, fetched, validated)
+    pipeline.finish_run(settings, run_id, status=pipeline.run_status(fetched, validated),
+                        drift=validated.drift_count)
+    return run_id, fetched, stored
+
+
+def outcomes(stored: list) -> dict[str, tuple[str, int | None]]:
+    return {s.nct_id: (s.outcome, s.version) for s in stored}
+
+
+def test_three_seed_trials_are_stored_with_the_json_the_server_sent(
+    server: ImitationServer, db_path: Path
+) -> None:
+    settings = settings_for(server, db_path)
+    _, fetched, stored = run_once(settings, SEEDS)
+    assert outcomes(stored) == {nct: ("new", 1) for nct in SEEDS}
+    assert fetched.registry_version.data_timestamp is not None
+    with connect(db_path, read_only=True) as con:
+        for nct in SEEDS:
+            sent = httpx.get(f"{server.url}/api/v2/studies/{nct}", trust_env=False).json()
+            (record,) = con.execute(
+                "SELECT record::VARCHAR FROM study_versions WHERE nct_id = ?", [nct]
+            ).fetchall()[0]
+            kept = json.loads(record)
+            assert kept == sent
+            assert list(kept) == list(sent)
+        (ts,) = con.execute("SELECT registry_data_timestamp FROM runs").fetchall()[0]
+    assert ts == fetched.registry_version.data_timestamp.replace(tzinfo=None)
+
+
+def test_second_run_adds_observations_only(server: ImitationServer, db_path: Path) -> None:
+    settings = settings_for(server, db_path)
+    run_once(settings, SEEDS)
+    _, _, stored = run_once(settings, SEEDS)
+    assert outcomes(stored) == {nct: ("unchanged", 1) for nct in SEEDS}
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM study_versions").fetchall() == [(3,)]
+        assert con.execute("SELECT count(*) FROM observations").fetchall() == [(6,)]
+
+
+def test_a_registry_update_yields_version_two_with_the_old_one_closed(
+    server: ImitationServer, db_path: Path
+) -> None:
+    settings = settings_for(server, db_path)
+    run_once(settings, ["NCT06690827"])
+    next_change = [d for d in change_dates("NCT06690827") if d > server.as_of][0]
+    server.set_date(next_change)
+    _, _, stored = run_once(settings, ["NCT06690827"])
+    assert outcomes(stored) == {"NCT06690827": ("changed", 2)}
+    assert stored[0].events
+    with connect(db_path, read_only=True) as con:
+        versions = con.execute(
+            "SELECT version, valid_to IS NULL FROM study_versions ORDER BY version"
+        ).fetchall()
+    assert versions == [(1, False), (2, True)]
+
+
+def test_unknown_study_is_reported_missing_not_dropped(
+    server: ImitationServer, db_path: Path
+) -> None:
+    settings = settings_for(server, db_path)
+    run_id, fetched, stored = run_once(settings, ["NCT06690827", "NCT09999999"])
+    assert fetched.missing == ["NCT09999999"]
+    assert outcomes(stored)["NCT09999999"] == ("missing", None)
+    with connect(db_path, read_only=True) as con:
+        assert con.execute(
+            "SELECT status, missing_count FROM runs WHERE run_id = ?", [run_id]
+        ).fetchall() == [("partial", 1)]
+
+
+def test_transient_server_errors_are_retried(server: ImitationServer, db_path: Path) -> None:
+    server.set_faults(
+        FaultPlan(rules=[FaultRule(kind="http_503", first_n=2, path_prefix="/api/v2/studies")])
+    )
+    _, _, stored = run_once(settings_for(server, db_path), SEEDS)
+    assert outcomes(stored) == {nct: ("new", 1) for nct in SEEDS}
+
+
+def test_unreachable_registry_is_one_clear_error(db_path: Path) -> None:
+    with ImitationServer() as srv:
+        url = srv.url
+    settings = Settings(db=db_path, registry_url=url, requests_per_minute=10_000,
+                        backoff_initial_s=0.01, max_attempts=2)
+    with pytest.raises(RegistryUnavailableError) as error:
+        pipeline.fetch(settings, SEEDS)
+    assert url in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_record_that_does_not_fit_the_model_is_quarantined_not_lost() -> None:
+    good = study_record("NCT00973089")
+    bad = copy.deepcopy(good)
+    bad["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "thirty"
+    bad_text = json.dumps(bad)
+    validated = pipeline.validate(
+        [RawStudy("NCT00973089", good, json.dumps(good)), RawStudy("NCT00000000", bad, bad_text)]
+    )
+    assert [s.nct_id for s in validated.observed] == ["NCT00973089"]
+    (rejection,) = validated.rejections
+    assert rejection.stage == "validate" and rejection.payload == bad_text
+    assert "enrollmentInfo" in rejection.error

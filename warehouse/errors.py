@@ -1,0 +1,50 @@
+"""Warehouse errors, each with a one-line message that says what to do next.
+
+WarehouseError
+ ├── DatabaseLockedError   another process holds the DuckDB file open read-write
+ ├── RunInProgressError    another ingest run holds the run lock of this database
+ ├── SchemaTooNewError     the file was written by a newer version of ctgov-warehouse
+ └── ReadOnlyViolationError a write was attempted through a read-only connection
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WarehouseError(Exception):
+    """Base of every error raised by the warehouse package."""
+
+
+class DatabaseLockedError(WarehouseError):
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(
+            f"database {path} is in use by another process ({detail}); "
+            "wait for that run to finish, or read the Parquet export meanwhile"
+        )
+
+
+class RunInProgressError(WarehouseError):
+    def __init__(self, path: Path, holder: str) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(
+            f"another ingest run is using {path} ({holder}); "
+            "wait for it to finish, then run again"
+        )
+
+
+class SchemaTooNewError(WarehouseError):
+    def __init__(self, unknown: list[str]) -> None:
+        self.unknown = unknown
+        super().__init__(
+            "database schema is newer than this code (unknown migrations: "
+            f"{', '.join(unknown)}); upgrade ctgov-warehouse to open it"
+        )
+
+
+class ReadOnlyViolationError(WarehouseError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"this connection is read-only, the statement was refused: {detail}")

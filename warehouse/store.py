@@ -1,0 +1,472 @@
+"""The snapshot store: runs, observations and versions of study records.
+
+A study gets a new row in ``study_versions`` only when the canonical content hash of its record
+changes; every look at a study is logged in ``observations`` anyway, so "unchanged since" is a
+query. Each batch is one transaction: observations, versions, the previous versions' ``valid_to``,
+change tracking and normalized rows commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from models.hashing import content_hash
+from warehouse import normalize, tracking
+from warehouse.events import Event
+from warehouse.sql_text import load_sql
+
+Outcome = Literal["new", "changed", "unchanged", "missing", "rejected"]
+RunStatus = Literal["running", "succeeded", "partial", "failed"]
+Source = Literal["observed", "registry"]
+
+INTERRUPTED_RUN_ERROR = "interrupted: the process ended before the run finished"
+
+
+@dataclass(frozen=True)
+class ObservedStudy:
+    """A study record as received: the parsed JSON and its text exactly as the registry sent it."""
+
+    nct_id: str
+    record: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A payload that cannot become a version, kept with the reason so nothing is lost."""
+
+    nct_id: str | None
+    stage: Literal["fetch", "parse", "validate", "store"]
+    error: str
+    payload: str | None
+
+
+@dataclass(frozen=True)
+class StoredStudy:
+    """What storing one observed study did."""
+
+    nct_id: str
+    outcome: Outcome
+    version: int | None
+    content_hash: str | None
+    previous_version: int | None = None
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    requested: int
+    fetched: int
+    new: int
+    changed: int
+    unchanged: int
+    missing: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class _Current:
+    version: int
+    content_hash: str
+
+
+def _arrow_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+_VERSION_STAGE_SCHEMA = pa.schema(
+    [
+        ("nct_id", pa.string()),
+        ("version", pa.int32()),
+        ("content_hash", pa.string()),
+        ("valid_from", pa.timestamp("us", tz="UTC")),
+        ("source", pa.string()),
+        ("registry_version", pa.int32()),
+        ("run_id", pa.string()),
+        ("record", pa.string()),
+    ]
+)
+
+_OBSERVATION_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("nct_id", pa.string()),
+        ("observed_at", pa.timestamp("us", tz="UTC")),
+        ("outcome", pa.string()),
+        ("content_hash", pa.string()),
+        ("version", pa.int32()),
+    ]
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SnapshotStore:
+    """Writes runs, observations and versions through one DuckDB connection.
+
+    >>> store = SnapshotStore(warehouse.database.connect("data/ctgov.duckdb"))  # doctest: +SKIP
+    >>> run_id = store.start_run(registry_url="https://clinicaltrials.gov", requested=3)  # doctest: +SKIP
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def start_run(
+        self,
+        *,
+        registry_url: str,
+        requested: int,
+        flow_run_id: str | None = None,
+        started_at: datetime | None = None,
+    ) -> str:
+        """Open a run row; runs left ``running`` by a crashed process are marked failed first."""
+        self.close_interrupted_runs()
+        run_id = str(uuid.uuid4())
+        self.con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, started_at, status, registry_url, "
+            "requested_count) VALUES (?, ?, ?, 'running', ?, ?)",
+            [run_id, flow_run_id, started_at or utc_now(), registry_url, requested],
+        )
+        return run_id
+
+    def close_interrupted_runs(self) -> int:
+        """Mark runs still ``running`` as failed.
+
+        Only one writer can hold the database file, and every run finishes its row before it
+        lets go of the run lock, so a ``running`` row seen by a new run is from a dead process.
+        """
+        rows = self.con.execute(
+            "UPDATE runs SET status = 'failed', error = ? WHERE status = 'running' RETURNING run_id",
+            [INTERRUPTED_RUN_ERROR],
+        ).fetchall()
+        return len(rows)
+
+    def set_registry_version(
+        self, run_id: str, api_version: str | None, data_timestamp: datetime | None
+    ) -> None:
+        self.con.execute(
+            "UPDATE runs SET registry_api_version = ?, registry_data_timestamp = ? WHERE run_id = ?",
+            [api_version, data_timestamp, run_id],
+        )
+
+    def store_batch(
+        self,
+        run_id: str,
+        studies: Sequence[ObservedStudy],
+        *,
+        observed_at: datetime | None = None,
+        source: Source = "observed",
+    ) -> list[StoredStudy]:
+        """Store one batch in one transaction and say, per study, what it did."""
+        when = observed_at or utc_now()
+        unique = _dedupe(studies)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            results = self._store_batch(run_id, unique, when, source)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return results
+
+    def _store_batch(
+        self, run_id: str, studies: list[ObservedStudy], when: datetime, source: Source
+    ) -> list[StoredStudy]:
+        ids = [study.nct_id for study in studies]
+        current = self._current_versions(ids)
+        was_missing = self._last_seen_missing(ids, run_id)
+        hashes = {study.nct_id: content_hash(study.record) for study in studies}
+
+        version_rows: list[dict[str, Any]] = []
+        plans: list[tuple[ObservedStudy, Outcome, int, _Current | None]] = []
+        for study in studies:
+            digest = hashes[study.nct_id]
+            previous = current.get(study.nct_id)
+            if previous is not None and previous.content_hash == digest:
+                plans.append((study, "unchanged", previous.version, previous))
+                continue
+            version = 1 if previous is None else previous.version + 1
+            plans.append((study, "new" if previous is None else "changed", version, previous))
+            version_rows.append(
+                {
+                    "nct_id": study.nct_id,
+                    "version": version,
+                    "content_hash": digest,
+                    "valid_from": when,
+                    "source": source,
+                    "registry_version": None,
+                    "run_id": run_id,
+                    "record": study.text,
+                }
+            )
+
+        previous_records = self._records(
+            [(study.nct_id, prev.version) for study, outcome, _, prev in plans
+             if outcome == "changed" and prev is not None]
+        )
+        if version_rows:
+            self._insert_versions(version_rows, when)
+
+        results: list[StoredStudy] = []
+        for study, outcome, version, previous in plans:
+            events: list[Event] = []
+            if outcome != "unchanged":
+                prior_version = previous.version if previous else None
+                events = tracking.record_new_version(
+                    self.con,
+                    run_id=run_id,
+                    nct_id=study.nct_id,
+                    version=version,
+                    record=study.record,
+                    previous_version=prior_version,
+                    previous_record=(
+                        previous_records[(study.nct_id, prior_version)]
+                        if prior_version is not None
+                        else None
+                    ),
+                    occurred_at=when,
+                )
+            if study.nct_id in was_missing:
+                events.append(
+                    tracking.record_presence(
+                        self.con,
+                        run_id=run_id,
+                        nct_id=study.nct_id,
+                        version=version,
+                        event_type="study_reappeared",
+                        occurred_at=when,
+                    )
+                )
+            results.append(
+                StoredStudy(
+                    nct_id=study.nct_id,
+                    outcome=outcome,
+                    version=version,
+                    content_hash=hashes[study.nct_id],
+                    previous_version=previous.version if previous else None,
+                    events=events,
+                )
+            )
+
+        self._insert_observations(
+            [
+                {
+                    "run_id": run_id,
+                    "nct_id": result.nct_id,
+                    "observed_at": when,
+                    "outcome": result.outcome,
+                    "content_hash": result.content_hash,
+                    "version": result.version,
+                }
+                for result in results
+            ]
+        )
+        if version_rows:
+            self._normalize([(row["nct_id"], row["version"]) for row in version_rows])
+        return results
+
+    def record_missing(
+        self, run_id: str, nct_ids: Sequence[str], *, observed_at: datetime | None = None
+    ) -> list[StoredStudy]:
+        """Log studies the registry did not return; a tracked study that vanishes gets an event."""
+        if not nct_ids:
+            return []
+        when = observed_at or utc_now()
+        ids = list(dict.fromkeys(nct_ids))
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            current = self._current_versions(ids)
+            already_missing = self._last_seen_missing(ids, run_id)
+            results: list[StoredStudy] = []
+            for nct_id in ids:
+                tracked = current.get(nct_id)
+                events: list[Event] = []
+                if tracked is not None and nct_id not in already_missing:
+                    events.append(
+                        tracking.record_presence(
+                            self.con,
+                            run_id=run_id,
+                            nct_id=nct_id,
+                            version=tracked.version,
+                            event_type="study_missing",
+                            occurred_at=when,
+                        )
+                    )
+                results.append(
+                    StoredStudy(
+                        nct_id=nct_id,
+                        outcome="missing",
+                        version=tracked.version if tracked else None,
+                        content_hash=None,
+                        events=events,
+                    )
+                )
+            self._insert_observations(
+                [
+                    {
+                        "run_id": run_id,
+                        "nct_id": nct_id,
+                        "observed_at": when,
+                        "outcome": "missing",
+                        "content_hash": None,
+                        "version": None,
+                    }
+                    for nct_id in ids
+                ]
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return results
+
+    def record_rejected(
+        self, run_id: str, rejections: Sequence[Rejection], *, observed_at: datetime | None = None
+    ) -> None:
+        """Quarantine payloads with their error; each named study also gets a ``rejected`` observation."""
+        if not rejections:
+            return
+        when = observed_at or utc_now()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for rejection in rejections:
+                self.con.execute(
+                    "INSERT INTO rejected_records (run_id, nct_id, rejected_at, stage, error, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [run_id, rejection.nct_id, when, rejection.stage, rejection.error,
+                     rejection.payload],
+                )
+            named = list(dict.fromkeys(r.nct_id for r in rejections if r.nct_id is not None))
+            self._insert_observations(
+                [
+                    {
+                        "run_id": run_id,
+                        "nct_id": nct_id,
+                        "observed_at": when,
+                        "outcome": "rejected",
+                        "content_hash": None,
+                        "version": None,
+                    }
+                    for nct_id in named
+                ]
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def finish_run(
+        self,
+        run_id: str,
+        *,
+        status: RunStatus,
+        error: str | None = None,
+        fetched: int | None = None,
+        drift: int = 0,
+        finished_at: datetime | None = None,
+    ) -> RunCounts:
+        """Close the run row with counts taken from its observations."""
+        self.con.execute(
+            load_sql("finish_run.sql"),
+            {
+                "run_id": run_id,
+                "status": status,
+                "error": error,
+                "fetched": fetched,
+                "drift": drift,
+                "finished_at": finished_at or utc_now(),
+            },
+        )
+        return self.run_counts(run_id)
+
+    def run_counts(self, run_id: str) -> RunCounts:
+        rows = self.con.execute(
+            "SELECT requested_count, fetched_count, new_count, changed_count, unchanged_count, "
+            "missing_count, rejected_count FROM runs WHERE run_id = ?",
+            [run_id],
+        ).fetchall()
+        if not rows:
+            raise KeyError(run_id)
+        return RunCounts(*rows[0])
+
+    def _current_versions(self, nct_ids: list[str]) -> dict[str, _Current]:
+        if not nct_ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT nct_id, version, content_hash FROM study_versions "
+            "WHERE valid_to IS NULL AND list_contains(?, nct_id)",
+            [nct_ids],
+        ).fetchall()
+        return {nct_id: _Current(version, digest) for nct_id, version, digest in rows}
+
+    def _last_seen_missing(self, nct_ids: list[str], run_id: str) -> set[str]:
+        """Studies whose latest observation before this run says the registry did not return them."""
+        if not nct_ids:
+            return set()
+        rows = self.con.execute(load_sql("last_seen_missing.sql"), [nct_ids, run_id]).fetchall()
+        return {row[0] for row in rows}
+
+    def _records(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+        if not keys:
+            return {}
+        rows = self.con.execute(
+            "SELECT nct_id, version, record FROM study_versions "
+            "WHERE list_contains(?, nct_id || '#' || version)",
+            [[f"{nct_id}#{version}" for nct_id, version in keys]],
+        ).fetchall()
+        return {(nct_id, version): json.loads(record) for nct_id, version, record in rows}
+
+    def _insert_versions(self, rows: list[dict[str, Any]], when: datetime) -> None:
+        staged = _arrow_batch(rows, _VERSION_STAGE_SCHEMA)
+        self.con.register("staged_versions", staged)
+        try:
+            self.con.execute(load_sql("close_previous_versions.sql"), {"valid_to": when})
+            self.con.execute(load_sql("insert_versions.sql"))
+        finally:
+            self.con.unregister("staged_versions")
+
+    def _insert_observations(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        staged = _arrow_batch(rows, _OBSERVATION_SCHEMA)
+        self.con.register("staged_observations", staged)
+        try:
+            self.con.execute("INSERT INTO observations BY NAME SELECT * FROM staged_observations")
+        finally:
+            self.con.unregister("staged_observations")
+
+    def _normalize(self, keys: list[tuple[str, int]]) -> None:
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE batch_versions (nct_id VARCHAR, version INTEGER)"
+        )
+        table = pa.table(
+            {
+                "nct_id": pa.array([k[0] for k in keys], pa.string()),
+                "version": pa.array([k[1] for k in keys], pa.int32()),
+            }
+        )
+        self.con.register("staged_keys", table)
+        try:
+            self.con.execute("INSERT INTO batch_versions SELECT * FROM staged_keys")
+        finally:
+            self.con.unregister("staged_keys")
+        normalize.normalize_versions(self.con)
+
+
+def _dedupe(studies: Sequence[ObservedStudy]) -> list[ObservedStudy]:
+    """One study per NCT ID per batch: the last copy wins, as it is the latest the registry sent."""
+    by_id: dict[str, ObservedStudy] = {}
+    for study in studies:
+        by_id.pop(study.nct_id, None)
+        by_id[study.nct_id] = study
+    return list(by_id.values())
