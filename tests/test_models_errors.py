@@ -1,0 +1,185 @@
+"""Records that do not fit the model raise StudyValidationError: one line, NCT ID and path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models import StudyValidationError, parse_study, parse_study_json
+
+STUDIES_DIR = Path(__file__).resolve().parent.parent / "imitation" / "data" / "studies"
+SAMPLE_STUDY = STUDIES_DIR / "NCT00184067.json"
+NCT_ID = "NCT00184067"
+
+Mutation = Callable[[dict[str, Any]], object]
+
+
+@pytest.fixture
+def study_record() -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(SAMPLE_STUDY.read_bytes())
+    return record
+
+
+def rejection(record: Any) -> StudyValidationError:
+    with pytest.raises(StudyValidationError) as caught:
+        parse_study(record)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "python -m models.codegen" in message or "fetch the study again" in message
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "reason"),
+    [
+        (
+            lambda r: r["protocolSection"]["designModule"]["enrollmentInfo"].update(count="23a"),
+            "/protocolSection/designModule/enrollmentInfo/count",
+            "valid integer",
+        ),
+        (
+            lambda r: r["protocolSection"]["designModule"]["enrollmentInfo"].update(count="23"),
+            "/protocolSection/designModule/enrollmentInfo/count",
+            "valid integer",
+        ),
+        (
+            lambda r: r["protocolSection"].update(statusModule="COMPLETED"),
+            "/protocolSection/statusModule",
+            "valid dictionary",
+        ),
+        (
+            lambda r: r["protocolSection"]["designModule"].update(phases="PHASE2"),
+            "/protocolSection/designModule/phases",
+            "valid list",
+        ),
+        (
+            lambda r: r.update(hasResults="false"),
+            "/hasResults",
+            "valid boolean",
+        ),
+        (
+            lambda r: r["protocolSection"]["contactsLocationsModule"]["locations"][0].update(
+                geoPoint={"lat": "north", "lon": 1.5}
+            ),
+            "/protocolSection/contactsLocationsModule/locations/0/geoPoint/lat",
+            "valid number",
+        ),
+        (
+            lambda r: r["protocolSection"]["contactsLocationsModule"]["locations"][0].update(
+                geoPoint={"lon": 1.5}
+            ),
+            "/protocolSection/contactsLocationsModule/locations/0/geoPoint/lat",
+            "Field required",
+        ),
+        (
+            lambda r: r["protocolSection"]["eligibilityModule"].update(minimumAge="18 yrs"),
+            "/protocolSection/eligibilityModule/minimumAge",
+            "should match pattern",
+        ),
+    ],
+    ids=[
+        "count-not-numeric",
+        "count-as-string",
+        "module-as-string",
+        "list-as-string",
+        "bool-as-string",
+        "number-as-string",
+        "required-missing",
+        "pattern",
+    ],
+)
+def test_wrong_values_are_rejected_naming_study_and_path(
+    study_record: dict[str, Any], mutate: Mutation, path: str, reason: str
+) -> None:
+    mutate(study_record)
+    error = rejection(study_record)
+    assert error.nct_id == NCT_ID
+    assert str(error).startswith(f"study {NCT_ID} does not fit the study model: {path}: ")
+    assert reason in str(error)
+    assert error.errors[0]["path"] == path
+    assert {"type", "msg", "loc"} <= error.errors[0].keys()
+
+
+def test_every_offending_path_is_kept_but_the_message_stays_short(
+    study_record: dict[str, Any],
+) -> None:
+    study_record["protocolSection"]["conditionsModule"]["conditions"] = [1, 2, 3, 4, 5]
+    error = rejection(study_record)
+    paths = [f"/protocolSection/conditionsModule/conditions/{index}" for index in range(5)]
+    assert [item["path"] for item in error.errors] == paths
+    assert all(path in str(error) for path in paths[:3])
+    assert paths[3] not in str(error)
+    assert str(error).count("valid string") == 3 and "(and 2 more)" in str(error)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda r: r["protocolSection"]["identificationModule"].pop("nctId"),
+        lambda r: r["protocolSection"].pop("identificationModule"),
+        lambda r: r.pop("protocolSection"),
+    ],
+    ids=["no-nctId", "no-identificationModule", "no-protocolSection"],
+)
+def test_a_record_without_nct_id_is_rejected(
+    study_record: dict[str, Any], mutate: Mutation
+) -> None:
+    mutate(study_record)
+    error = rejection(study_record)
+    assert error.nct_id is None
+    assert str(error).startswith(
+        "study record (no NCT ID found) does not fit the study model: "
+        "/protocolSection/identificationModule/nctId: Field required"
+    )
+
+
+def test_a_malformed_nct_id_is_rejected(study_record: dict[str, Any]) -> None:
+    study_record["protocolSection"]["identificationModule"]["nctId"] = "NCT0018406X"
+    error = rejection(study_record)
+    assert error.nct_id == "NCT0018406X"
+    assert "/protocolSection/identificationModule/nctId: 'NCT0018406X' is not an NCT ID" in str(
+        error
+    )
+
+
+def test_a_lowercase_nct_id_is_normalised_but_kept_as_written(
+    study_record: dict[str, Any],
+) -> None:
+    study_record["protocolSection"]["identificationModule"]["nctId"] = NCT_ID.lower()
+    parsed = parse_study(study_record)
+    assert parsed.nct_id == NCT_ID
+    identification = parsed.study.protocol_section.identification_module  # type: ignore[union-attr]
+    assert identification is not None and identification.nct_id == NCT_ID.lower()
+
+
+def test_a_payload_that_is_not_an_object_is_rejected() -> None:
+    error = rejection([{"protocolSection": {}}])
+    assert error.nct_id is None
+    assert "/: Input should be a valid dictionary" in str(error)
+
+
+def test_invalid_json_is_rejected_naming_the_study_it_mentions() -> None:
+    truncated = SAMPLE_STUDY.read_text(encoding="utf-8")[:2000]
+    with pytest.raises(StudyValidationError) as caught:
+        parse_study_json(truncated)
+    assert caught.value.nct_id == NCT_ID
+    assert str(caught.value).startswith(f"study {NCT_ID}: payload is not valid JSON (")
+    assert caught.value.errors[0]["type"] == "json_invalid"
+    assert "\n" not in str(caught.value)
+
+
+def test_raw_payload_errors_match_decoded_record_errors(study_record: dict[str, Any]) -> None:
+    study_record["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = 23.5
+    from_dict = rejection(study_record)
+    with pytest.raises(StudyValidationError) as caught:
+        parse_study_json(json.dumps(study_record).encode())
+    assert str(caught.value) == str(from_dict)
+    assert caught.value.errors[0]["path"] == "/protocolSection/designModule/enrollmentInfo/count"
+
+
+def test_it_is_a_value_error() -> None:
+    assert issubclass(StudyValidationError, ValueError)
