@@ -4,7 +4,9 @@ WarehouseError
  ├── DatabaseLockedError   another process holds the DuckDB file open read-write
  ├── RunInProgressError    another ingest run holds the run lock of this database
  ├── SchemaTooNewError     the file was written by a newer version of ctgov-warehouse
- └── ReadOnlyViolationError a write was attempted through a read-only connection
+ ├── ReadOnlyViolationError a write was attempted through a read-only connection
+ └── (warehouse.history) UnknownStudyError, VersionNotFoundError, UnknownEventKindError:
+     a question about a study, version or event kind the warehouse does not hold
 """
 
 from __future__ import annotations

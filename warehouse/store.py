@@ -427,39 +427,29 @@ class SnapshotStore:
         return {(nct_id, version): json.loads(record) for nct_id, version, record in rows}
 
     def _insert_versions(self, rows: list[dict[str, Any]], when: datetime) -> None:
-        staged = _arrow_batch(rows, _VERSION_STAGE_SCHEMA)
-        self.con.register("staged_versions", staged)
-        try:
-            self.con.execute(load_sql("close_previous_versions.sql"), {"valid_to": when})
-            self.con.execute(load_sql("insert_versions.sql"))
-        finally:
-            self.con.unregister("staged_versions")
+        staged_versions = _arrow_batch(rows, _VERSION_STAGE_SCHEMA)  # noqa: F841 (scanned by SQL)
+        self.con.execute(load_sql("close_previous_versions.sql"), {"valid_to": when})
+        self.con.execute(load_sql("insert_versions.sql"))
 
     def _insert_observations(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        staged = _arrow_batch(rows, _OBSERVATION_SCHEMA)
-        self.con.register("staged_observations", staged)
-        try:
-            self.con.execute("INSERT INTO observations BY NAME SELECT * FROM staged_observations")
-        finally:
-            self.con.unregister("staged_observations")
+        staged_observations = _arrow_batch(rows, _OBSERVATION_SCHEMA)  # noqa: F841 (scanned by SQL)
+        self.con.execute(
+            "INSERT OR REPLACE INTO observations BY NAME SELECT * FROM staged_observations"
+        )
 
     def _normalize(self, keys: list[tuple[str, int]]) -> None:
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE batch_versions (nct_id VARCHAR, version INTEGER)"
         )
-        table = pa.table(
+        staged_keys = pa.table(  # noqa: F841 (scanned by SQL)
             {
                 "nct_id": pa.array([k[0] for k in keys], pa.string()),
                 "version": pa.array([k[1] for k in keys], pa.int32()),
             }
         )
-        self.con.register("staged_keys", table)
-        try:
-            self.con.execute("INSERT INTO batch_versions SELECT * FROM staged_keys")
-        finally:
-            self.con.unregister("staged_keys")
+        self.con.execute("INSERT INTO batch_versions SELECT * FROM staged_keys")
         normalize.normalize_versions(self.con)
 
 
