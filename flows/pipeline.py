@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import batched
+from itertools import islice
 from pathlib import Path
 
 from models import DriftItem, StudyValidationError, parse_study
@@ -163,8 +163,9 @@ def export(settings: Settings) -> dict[str, int]:
 
 
 def _batches(items: Sequence[ObservedStudy], size: int) -> Iterator[list[ObservedStudy]]:
-    for batch in batched(items, size):
-        yield list(batch)
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:

@@ -1,0 +1,56 @@
+"""What the registry client hands back: raw studies, pages, fetch results, the API version."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def compact_json(record: Any) -> str:
+    """The JSON text of a study taken from a list page: keys in received order, no spaces."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class RawStudy:
+    """One study record as the registry sent it.
+
+    `text` is the body exactly as received for a single-study GET, and the compact JSON of the
+    parsed object (keys in received order) for a study cut out of a list page.
+    """
+
+    nct_id: str
+    record: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The studies found for a list of requested IDs, and the requested IDs that were not.
+
+    `aliases` maps a requested ID that the registry answered with another study (the requested
+    ID is in that study's `nctIdAliases`) to the canonical ID carried by that study.
+    """
+
+    studies: list[RawStudy]
+    missing: list[str]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a study search; `total_count` is only on the first page of a `countTotal`."""
+
+    studies: list[RawStudy]
+    total_count: int | None
+    next_page_token: str | None
+
+
+@dataclass(frozen=True)
+class RegistryVersion:
+    """`GET /api/v2/version`: the API version and when the data was last refreshed (UTC)."""
+
+    api_version: str
+    data_timestamp: datetime | None
