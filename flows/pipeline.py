@@ -15,6 +15,7 @@ from pathlib import Path
 from models import DriftItem, StudyValidationError, parse_study
 from models.nct import normalize_nct_ids
 from registry import RegistryClient, RegistryConfig, RegistryVersion
+from registry.config import DEFAULT_BACKOFF_JITTER_S
 from registry.types import RawStudy
 from warehouse.database import connect
 from warehouse.export import export_parquet
@@ -73,6 +74,7 @@ def registry_config(settings: Settings) -> RegistryConfig:
         requests_per_minute=settings.requests_per_minute,
         max_attempts=settings.max_attempts,
         backoff_initial_s=settings.backoff_initial_s,
+        backoff_jitter_s=min(DEFAULT_BACKOFF_JITTER_S, settings.backoff_initial_s),
     )
 
 

@@ -77,7 +77,7 @@ class BackoffWait:
     def __init__(self, config: RegistryConfig) -> None:
         self._cap_s = config.retry_after_cap_s
         self._exponential = wait_exponential_jitter(
-            initial=config.backoff_initial_s,
+            multiplier=config.backoff_initial_s,
             max=config.backoff_max_s,
             jitter=config.backoff_jitter_s,
         )

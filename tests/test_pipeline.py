@@ -95,9 +95,10 @@ def test_a_registry_update_yields_version_two_with_the_old_one_closed(
     server: ImitationServer, db_path: Path
 ) -> None:
     settings = settings_for(server, db_path)
+    first, second = change_dates("NCT06690827")[:2]
+    server.set_date(first)
     run_once(settings, ["NCT06690827"])
-    next_change = [d for d in change_dates("NCT06690827") if d > server.as_of][0]
-    server.set_date(next_change)
+    server.set_date(second)
     _, _, stored = run_once(settings, ["NCT06690827"])
     assert outcomes(stored) == {"NCT06690827": ("changed", 2)}
     assert stored[0].events
