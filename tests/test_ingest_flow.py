@@ -85,9 +85,9 @@ def test_cli_ingest_reports_an_unreachable_registry_in_one_line(
 
 
 def test_cli_rejects_a_malformed_id_before_anything_runs(db_path: Path) -> None:
-    result = runner.invoke(app, ["ingest", "NCT123", "--db", str(db_path)])
+    result = runner.invoke(app, ["ingest", "NCT-12", "--db", str(db_path)])
     assert result.exit_code == 2
-    assert "'NCT123' is not an NCT ID" in result.output
+    assert "'NCT-12' is not an NCT ID" in result.output
     assert "Traceback" not in result.output
     assert not db_path.exists()
 
