@@ -43,9 +43,20 @@ def cli_seconds(url: str, db: Path, prefect_home: Path) -> float:
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "CTGOV_REQUESTS_PER_MINUTE": "10000"}
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", *SEEDS, "--db", str(db),
-         "--registry-url", url],
-        env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "ingest",
+            *SEEDS,
+            "--db",
+            str(db),
+            "--registry-url",
+            url,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - start
 
@@ -56,15 +67,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, ImitationServer(as_of=start_day) as server:
         workdir = Path(tmp)
         work = [pipeline_seconds(server.url, workdir) for _ in range(REPEATS)]
-        print(f"pipeline without Prefect (fetch+validate+store+export), median of {REPEATS}: "
-              f"{statistics.median(work) * 1000:.0f} ms")
+        print(
+            f"pipeline without Prefect (fetch+validate+store+export), median of {REPEATS}: "
+            f"{statistics.median(work) * 1000:.0f} ms"
+        )
         home = workdir / "prefect-home"
         cold = cli_seconds(server.url, workdir / "cli.duckdb", home)
         warm = [cli_seconds(server.url, workdir / "cli.duckdb", home) for _ in range(2)]
         print(f"`ctgov ingest` of 3 trials, fresh PREFECT_HOME: {cold:.1f} s")
         print(f"`ctgov ingest` of 3 trials, warm PREFECT_HOME: {statistics.median(warm):.1f} s")
-        print(f"share that is Prefect and process start-up (warm): "
-              f"{1 - statistics.median(work) / statistics.median(warm):.0%}")
+        print(
+            f"share that is Prefect and process start-up (warm): "
+            f"{1 - statistics.median(work) / statistics.median(warm):.0%}"
+        )
 
 
 if __name__ == "__main__":

@@ -13,15 +13,14 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from flows import cli_sql, cli_tracking, progress
+from flows.settings import settings_with
+from flows.watchlist import WatchlistError, load_watchlist
 from models.nct import InvalidNctIdError, normalize_nct_ids
 from registry.errors import RegistryError
 from warehouse.database import connect
 from warehouse.errors import WarehouseError
 from warehouse.lock import run_lock
-
-from flows import cli_sql, cli_tracking, progress
-from flows.settings import Settings
-from flows.watchlist import WatchlistError, load_watchlist
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     InvalidNctIdError,
@@ -56,7 +55,8 @@ def ingest(
         list[str] | None, typer.Argument(help="NCT IDs to fetch; default: the watchlist's")
     ] = None,
     db: Annotated[
-        Path | None, typer.Option("--db", help="DuckDB file [env CTGOV_DB; default data/ctgov.duckdb]")
+        Path | None,
+        typer.Option("--db", help="DuckDB file [env CTGOV_DB; default: data/ctgov.duckdb]"),
     ] = None,
     registry_url: Annotated[
         str | None,
@@ -67,7 +67,9 @@ def ingest(
     ] = None,
     watchlist: Annotated[
         Path | None,
-        typer.Option("--watchlist", help="TOML watchlist [env CTGOV_WATCHLIST; default watchlist.toml]"),
+        typer.Option(
+            "--watchlist", help="TOML watchlist [env CTGOV_WATCHLIST; default watchlist.toml]"
+        ),
     ] = None,
     no_export: Annotated[
         bool, typer.Option("--no-export", help="skip the Parquet export after the run")
@@ -78,13 +80,8 @@ def ingest(
 
     Example: ctgov ingest NCT06690827 --registry-url http://127.0.0.1:8765
     """
-    overrides = {
-        key: value
-        for key, value in {"db": db, "registry_url": registry_url, "watchlist": watchlist}.items()
-        if value is not None
-    }
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = settings_with(db=db, registry_url=registry_url, watchlist=watchlist)
         ids = normalize_nct_ids(nct_ids) if nct_ids else load_watchlist(settings.watchlist).nct_ids
         _check_database_free(settings.db)
     except EXPECTED_ERRORS as exc:

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from imitation import Catalog, ImitationServer
-
 from flows.settings import DEFAULT_WATCHLIST_PATH
 from flows.watchlist import load_watchlist
+from imitation import Catalog, ImitationServer
 
 DEMO_DIR = Path("data/demo")
 DEMO_TRIAL = "NCT06690827"
@@ -27,7 +26,7 @@ console = Console()
 
 
 def demo_days(catalog: Catalog, nct_ids: list[str]) -> list[date]:
-    """The days the demo visits: the demo trial's first day, then each day a watched trial changes."""
+    """The demo trial's first day, then each later day on which a watched trial changes."""
     start = catalog.versions(DEMO_TRIAL)[0].date
     days = {v.date for nct in nct_ids for v in catalog.versions(nct) if v.date >= start}
     return sorted(days)[:MAX_DEMO_DAYS]
@@ -47,9 +46,7 @@ def run_demo(workdir: Path = DEMO_DIR) -> None:
         console.print(f"imitation registry at {server.url}; watchlist: {', '.join(ids)}")
         for day in days:
             server.set_date(day)
-            state = ingest(
-                nct_ids=ids, db=str(db), registry_url=server.url, return_state=True
-            )
+            state = ingest(nct_ids=ids, db=str(db), registry_url=server.url, return_state=True)
             summary = state.result()
             console.print(f"[bold]{day}[/]  {summary.headline()}", highlight=False)
             for nct_id, version, event in summary.events:
@@ -57,7 +54,7 @@ def run_demo(workdir: Path = DEMO_DIR) -> None:
     for command in (["history", DEMO_TRIAL], ["diff", DEMO_TRIAL]):
         console.rule(f"ctgov {' '.join(command)}")
         app([*command, "--db", str(db)], standalone_mode=False)
-    console.print(f"\nThe demo database is {db}; try: ctgov sql --db {db} \"SELECT * FROM runs\"")
+    console.print(f'\nThe demo database is {db}; try: ctgov sql --db {db} "SELECT * FROM runs"')
 
 
 def main() -> None:

@@ -12,14 +12,13 @@ from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows import pipeline, progress
+from flows.prefect_events import emit_study_events
+from flows.settings import Settings, settings_with
+from flows.summary import RunSummary, build_summary, to_markdown
 from registry.types import RawStudy
 from warehouse.lock import run_lock
 from warehouse.store import RunCounts, StoredStudy
-
-from flows import pipeline, progress
-from flows.prefect_events import emit_study_events
-from flows.settings import Settings
-from flows.summary import RunSummary, build_summary, to_markdown
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE}
 """Inputs can be 600k records: never hash them for a cache key."""
@@ -95,17 +94,8 @@ def ingest(
     export_parquet: bool | None = None,
 ) -> RunSummary:
     """Fetch the watched trials and store a new version of each one whose content changed."""
-    settings = Settings(
-        **{
-            name: value
-            for name, value in {
-                "db": db,
-                "registry_url": registry_url,
-                "watchlist": watchlist,
-                "export": export_parquet,
-            }.items()
-            if value is not None
-        }
+    settings = settings_with(
+        db=db, registry_url=registry_url, watchlist=watchlist, export=export_parquet
     )
     ids = resolve_watchlist(settings, nct_ids)
     with run_lock(settings.db):

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+from flows.settings import Settings
+from flows.watchlist import load_watchlist
 from models import DriftItem, StudyValidationError, parse_study
 from models.nct import normalize_nct_ids
 from registry import RegistryClient, RegistryConfig, RegistryVersion
@@ -27,9 +29,6 @@ from warehouse.store import (
     SnapshotStore,
     StoredStudy,
 )
-
-from flows.settings import Settings
-from flows.watchlist import load_watchlist
 
 ProgressCallback = Callable[[str, int, int], None]
 """``(phase, done, total)``: called as batches complete, for progress bars on long runs."""

@@ -35,7 +35,10 @@ def shown_on(console: Console) -> Iterator[None]:
         yield
         return
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
         transient=True,
     ) as progress:
         _progress = progress

@@ -51,3 +51,9 @@ class Settings(BaseSettings):
     @property
     def export_dir(self) -> Path:
         return self.parquet_dir or self.db.parent / PARQUET_DIR_NAME
+
+
+def settings_with(**overrides: object) -> Settings:
+    """Settings from the environment, with the given non-None values (CLI options) on top."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return Settings(**given)  # type: ignore[arg-type]

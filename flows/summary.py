@@ -8,10 +8,9 @@ from datetime import datetime
 
 from rich.table import Table
 
+from flows.pipeline import Fetched, Validated
 from warehouse.events import Event
 from warehouse.store import RunCounts, RunStatus, StoredStudy
-
-from flows.pipeline import Fetched, Validated
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,11 @@ class RunSummary:
     trials: list[TrialLine]
 
     @property
-    def events(self) -> list[tuple[str, int | None, Event]]:
-        return [(t.nct_id, t.version, e) for t in self.trials for e in t.events]
+    def events(self) -> list[tuple[str, int, Event]]:
+        """Every change event of the run with its study and version."""
+        return [
+            (t.nct_id, t.version, e) for t in self.trials if t.version is not None for e in t.events
+        ]
 
     def headline(self) -> str:
         c = self.counts

@@ -23,7 +23,7 @@ REAL_STUDY_IDS = [
     "NCT05594173",
     "NCT06171568",
 ]
-"""Records copied byte-for-byte from real registry responses (see tests/fixtures/ctgov/PROVENANCE.md)."""
+"""Real registry responses, copied byte for byte (tests/fixtures/ctgov/PROVENANCE.md)."""
 
 
 def study_text(nct_id: str) -> str:

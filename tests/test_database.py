@@ -25,7 +25,9 @@ def test_migrations_apply_once_in_order(db_path: Path) -> None:
     names = [m.name for m in available_migrations()]
     assert names == sorted(names) and names[0] == "0001_core"
     with connect(db_path) as con:
-        applied = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+        applied = [
+            r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+        ]
         assert applied == names
         assert migrate(con) == []
     with connect(db_path) as con:
@@ -68,7 +70,9 @@ def test_second_process_gets_one_line_errors_while_a_run_holds_the_database(db_p
     connect(db_path).close()
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD.format(root=str(ROOT), db=str(db_path))],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"

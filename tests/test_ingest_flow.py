@@ -75,8 +75,9 @@ def test_cli_ingest_reports_an_unreachable_registry_in_one_line(
     monkeypatch.setenv("CTGOV_MAX_ATTEMPTS", "1")
     with ImitationServer() as srv:
         dead_url = srv.url
-    result = runner.invoke(app, ["ingest", "NCT06690827", "--db", str(db_path),
-                                 "--registry-url", dead_url])
+    result = runner.invoke(
+        app, ["ingest", "NCT06690827", "--db", str(db_path), "--registry-url", dead_url]
+    )
     assert result.exit_code == 1
     assert "ingest failed: registry at" in result.output
     assert "Traceback" not in result.output

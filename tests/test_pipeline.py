@@ -52,8 +52,12 @@ def run_once(settings: Settings, ids: list[str]) -> tuple[str, pipeline.Fetched,
     fetched = pipeline.fetch(settings, ids)
     validated = pipeline.validate(fetched.studies)
     stored = pipeline.store(settings, run_id, fetched, validated)
-    pipeline.finish_run(settings, run_id, status=pipeline.run_status(fetched, validated),
-                        drift=validated.drift_count)
+    pipeline.finish_run(
+        settings,
+        run_id,
+        status=pipeline.run_status(fetched, validated),
+        drift=validated.drift_count,
+    )
     return run_id, fetched, stored
 
 
@@ -133,8 +137,13 @@ def test_transient_server_errors_are_retried(server: ImitationServer, db_path: P
 def test_unreachable_registry_is_one_clear_error(db_path: Path) -> None:
     with ImitationServer() as srv:
         url = srv.url
-    settings = Settings(db=db_path, registry_url=url, requests_per_minute=10_000,
-                        backoff_initial_s=0.01, max_attempts=2)
+    settings = Settings(
+        db=db_path,
+        registry_url=url,
+        requests_per_minute=10_000,
+        backoff_initial_s=0.01,
+        max_attempts=2,
+    )
     with pytest.raises(RegistryUnavailableError) as error:
         pipeline.fetch(settings, SEEDS)
     assert url in str(error.value) and "\n" not in str(error.value)

@@ -35,8 +35,9 @@ def test_first_run_creates_version_one_with_raw_json_as_received(db_path: Path) 
     with connect(db_path) as con:
         store = SnapshotStore(con)
         run = store.start_run(registry_url="http://x", requested=2)
-        results = store.store_batch(run, [observed("NCT00184067"), observed("NCT03934567")],
-                                    observed_at=T0)
+        results = store.store_batch(
+            run, [observed("NCT00184067"), observed("NCT03934567")], observed_at=T0
+        )
         counts = store.finish_run(run, status="succeeded")
 
         assert [(r.nct_id, r.outcome, r.version) for r in results] == [
@@ -125,12 +126,14 @@ def test_missing_then_reappearing_study_gets_events_once(db_path: Path) -> None:
         gone = []
         for day in (1, 2):
             run = store.start_run(registry_url="http://x", requested=1)
-            gone.append(store.record_missing(run, ["NCT00973089"],
-                                             observed_at=T0 + timedelta(days=day)))
+            gone.append(
+                store.record_missing(run, ["NCT00973089"], observed_at=T0 + timedelta(days=day))
+            )
             store.finish_run(run, status="partial")
         run4 = store.start_run(registry_url="http://x", requested=1)
-        back = store.store_batch(run4, [observed("NCT00973089")],
-                                 observed_at=T0 + timedelta(days=3))
+        back = store.store_batch(
+            run4, [observed("NCT00973089")], observed_at=T0 + timedelta(days=3)
+        )
         events = rows(con, "SELECT event_type FROM study_events ORDER BY occurred_at")
     assert [e.event_type for e in gone[0][0].events] == ["study_missing"]
     assert gone[1][0].events == []
@@ -200,7 +203,8 @@ CRASHING_RUN = textwrap.dedent(
 
 def test_crash_mid_batch_leaves_no_partial_version_and_rerun_completes(db_path: Path) -> None:
     script = CRASHING_RUN.format(
-        root=str(ROOT), study=str(ROOT / "imitation/data/studies/NCT00973089.json"),
+        root=str(ROOT),
+        study=str(ROOT / "imitation/data/studies/NCT00973089.json"),
         db=str(db_path),
     )
     crashed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -53,4 +53,4 @@ def _lock_holder(message: str) -> str:
     if start == -1:
         return "lock held"
     end = message.find(")", start)
-    return f"held by PID {message[start + len(marker):end]}"
+    return f"held by PID {message[start + len(marker) : end]}"

@@ -33,8 +33,7 @@ class RunInProgressError(WarehouseError):
         self.path = path
         self.holder = holder
         super().__init__(
-            f"another ingest run is using {path} ({holder}); "
-            "wait for it to finish, then run again"
+            f"another ingest run is using {path} ({holder}); wait for it to finish, then run again"
         )
 
 

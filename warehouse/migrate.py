@@ -48,7 +48,9 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()
     if exists[0][0] == 0:
         return []
-    return [row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    return [
+        row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    ]
 
 
 def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:

@@ -114,8 +114,10 @@ def utc_now() -> datetime:
 class SnapshotStore:
     """Writes runs, observations and versions through one DuckDB connection.
 
-    >>> store = SnapshotStore(warehouse.database.connect("data/ctgov.duckdb"))  # doctest: +SKIP
-    >>> run_id = store.start_run(registry_url="https://clinicaltrials.gov", requested=3)  # doctest: +SKIP
+    Example (not run)::
+
+        store = SnapshotStore(connect("data/ctgov.duckdb"))
+        run_id = store.start_run(registry_url="http://127.0.0.1:8765", requested=3)
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -146,7 +148,8 @@ class SnapshotStore:
         lets go of the run lock, so a ``running`` row seen by a new run is from a dead process.
         """
         rows = self.con.execute(
-            "UPDATE runs SET status = 'failed', error = ? WHERE status = 'running' RETURNING run_id",
+            "UPDATE runs SET status = 'failed', error = ? "
+            "WHERE status = 'running' RETURNING run_id",
             [INTERRUPTED_RUN_ERROR],
         ).fetchall()
         return len(rows)
@@ -155,7 +158,8 @@ class SnapshotStore:
         self, run_id: str, api_version: str | None, data_timestamp: datetime | None
     ) -> None:
         self.con.execute(
-            "UPDATE runs SET registry_api_version = ?, registry_data_timestamp = ? WHERE run_id = ?",
+            "UPDATE runs SET registry_api_version = ?, registry_data_timestamp = ? "
+            "WHERE run_id = ?",
             [api_version, data_timestamp, run_id],
         )
 
@@ -211,8 +215,11 @@ class SnapshotStore:
             )
 
         previous_records = self._records(
-            [(study.nct_id, prev.version) for study, outcome, _, prev in plans
-             if outcome == "changed" and prev is not None]
+            [
+                (study.nct_id, prev.version)
+                for study, outcome, _, prev in plans
+                if outcome == "changed" and prev is not None
+            ]
         )
         if version_rows:
             self._insert_versions(version_rows, when)
@@ -333,7 +340,7 @@ class SnapshotStore:
     def record_rejected(
         self, run_id: str, rejections: Sequence[Rejection], *, observed_at: datetime | None = None
     ) -> None:
-        """Quarantine payloads with their error; each named study also gets a ``rejected`` observation."""
+        """Quarantine payloads with their error; each named study gets a `rejected` observation."""
         if not rejections:
             return
         when = observed_at or utc_now()
@@ -341,10 +348,17 @@ class SnapshotStore:
         try:
             for rejection in rejections:
                 self.con.execute(
-                    "INSERT INTO rejected_records (run_id, nct_id, rejected_at, stage, error, payload) "
+                    "INSERT INTO rejected_records "
+                    "(run_id, nct_id, rejected_at, stage, error, payload) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    [run_id, rejection.nct_id, when, rejection.stage, rejection.error,
-                     rejection.payload],
+                    [
+                        run_id,
+                        rejection.nct_id,
+                        when,
+                        rejection.stage,
+                        rejection.error,
+                        rejection.payload,
+                    ],
                 )
             named = list(dict.fromkeys(r.nct_id for r in rejections if r.nct_id is not None))
             self._insert_observations(
@@ -410,7 +424,7 @@ class SnapshotStore:
         return {nct_id: _Current(version, digest) for nct_id, version, digest in rows}
 
     def _last_seen_missing(self, nct_ids: list[str], run_id: str) -> set[str]:
-        """Studies whose latest observation before this run says the registry did not return them."""
+        """Studies whose latest observation before this run says they were not returned."""
         if not nct_ids:
             return set()
         rows = self.con.execute(load_sql("last_seen_missing.sql"), [nct_ids, run_id]).fetchall()
