@@ -20,7 +20,7 @@ from imitation import Catalog, ImitationServer
 
 DEMO_DIR = Path("data/demo")
 DEMO_TRIAL = "NCT06690827"
-MAX_DEMO_DAYS = 8
+MAX_DEMO_DAYS = 16
 
 console = Console()
 
