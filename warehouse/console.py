@@ -1,0 +1,206 @@
+"""Read-only SQL over the warehouse, formatted as a rich table, CSV or JSON.
+
+    sql = "SELECT overall_status, count(*) FROM current_study_details GROUP BY 1"
+    result = run_query(Path("data/ctgov.duckdb"), sql)
+    print(format_result(result, OutputFormat.CSV))
+
+Queries run on a read-only connection, and statements that could change anything (INSERT,
+CREATE, COPY, ATTACH, INSTALL, ...) are refused before they run with
+:class:`~warehouse.errors.ReadOnlyViolationError`. Errors in the user's SQL itself (parser,
+catalog, binder, conversion) propagate as ``duckdb.Error`` for the caller to report.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from warehouse.database import connect
+from warehouse.errors import ReadOnlyViolationError
+
+READ_STATEMENT_TYPES = frozenset(
+    {
+        duckdb.StatementType.SELECT,
+        duckdb.StatementType.EXPLAIN,
+        duckdb.StatementType.PRAGMA,
+        duckdb.StatementType.CALL,
+        duckdb.StatementType.SET,
+    }
+)
+"""Statements the console runs; DESCRIBE, SHOW, SUMMARIZE, FROM-first and VALUES parse as SELECT."""
+
+NULL_TEXT = "NULL"
+JSON_TYPE_NAME = "JSON"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Column names, DuckDB type names and rows of the last statement of a query."""
+
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def run_query(db_path: Path, sql: str) -> QueryResult:
+    """Run ``sql`` on a read-only connection to ``db_path``."""
+    con = connect(db_path, read_only=True)
+    try:
+        return execute_read_only(con, sql)
+    finally:
+        con.close()
+
+
+def execute_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
+    """Run every statement of ``sql`` after checking none of them writes; return the last result."""
+    statements = con.extract_statements(sql)
+    if not statements:
+        raise ReadOnlyViolationError("the query is empty; pass a SELECT statement")
+    for statement in statements:
+        if statement.type not in READ_STATEMENT_TYPES:
+            kind = statement.type.name.replace("_", " ")
+            raise ReadOnlyViolationError(
+                f"{kind} statements are not allowed here; use SELECT, DESCRIBE, SHOW, "
+                "EXPLAIN or PRAGMA"
+            )
+    cursor: duckdb.DuckDBPyConnection | None = None
+    try:
+        for statement in statements:
+            cursor = con.execute(statement)
+    except duckdb.Error as exc:
+        message = str(exc)
+        if "read-only" in message.lower():
+            raise ReadOnlyViolationError(message.splitlines()[0]) from None
+        raise
+    assert cursor is not None
+    description = cursor.description or []
+    columns = [str(column[0]) for column in description]
+    types = [str(column[1]) for column in description]
+    rows = [tuple(row) for row in cursor.fetchall()] if description else []
+    return QueryResult(columns, types, rows)
+
+
+def format_result(result: QueryResult, fmt: OutputFormat, *, width: int | None = None) -> str:
+    """The result as text: a table drawn with rich, CSV with a header row, or a JSON array."""
+    if fmt is OutputFormat.CSV:
+        return _to_csv(result)
+    if fmt is OutputFormat.JSON:
+        return _to_json(result)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    console.print(build_table(result))
+    return buffer.getvalue()
+
+
+def build_table(result: QueryResult) -> Table:
+    """A rich table of the result, for printing to a terminal."""
+    table = Table(show_lines=False, header_style="bold")
+    for name, type_name in zip(result.columns, result.types, strict=True):
+        table.add_column(
+            name, overflow="fold", justify="right" if _is_numeric(type_name) else "left"
+        )
+    for row in result.rows:
+        table.add_row(*(_cell_text(value) for value in row))
+    table.caption = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    return table
+
+
+def _to_csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow("" if value is None else _cell_text(value) for value in row)
+    return buffer.getvalue()
+
+
+def _to_json(result: QueryResult) -> str:
+    records = [
+        {
+            name: _json_value(value, type_name)
+            for name, value, type_name in zip(result.columns, row, result.types, strict=True)
+        }
+        for row in result.rows
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return NULL_TEXT
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(_plain(value), ensure_ascii=False)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any, type_name: str) -> Any:
+    """Values as JSON: JSON columns embedded as parsed JSON, dates as ISO text."""
+    if value is not None and type_name == JSON_TYPE_NAME and isinstance(value, str):
+        return json.loads(value)
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, Sequence):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def _is_numeric(type_name: str) -> bool:
+    base = type_name.split("(")[0]
+    return base in {
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+        "FLOAT",
+        "DOUBLE",
+        "DECIMAL",
+    }

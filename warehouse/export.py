@@ -1,0 +1,202 @@
+"""Parquet export of every table, swapped into place atomically.
+
+Layout under ``out_dir`` (default ``data/parquet``)::
+
+    out_dir/
+      _manifest.json                      tables, row counts, partitioning, export time
+      runs/data_0.parquet                 tables without an nct_id column: one file
+      studies/nct_shard=94/data_0.parquet study-keyed tables: hive-partitioned by nct_shard
+      ...
+
+``nct_shard`` is the last two digits of the NCT ID ('00' to '99'), the same sharding the
+registry's bulk download uses, so one study's rows across tables sit in the same shard. Read
+any table with, e.g.::
+
+    SELECT * FROM read_parquet('data/parquet/studies/**/*.parquet', hive_partitioning = true)
+
+The export is written to a temporary directory beside ``out_dir`` and swapped in with
+``renameat2(RENAME_EXCHANGE)`` (one atomic step on Linux), falling back to two renames where
+that is unavailable; readers therefore see the previous export or the new one, never a mix.
+An export reads only, so it works on a read-only connection while nobody writes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.errors import WarehouseError
+
+SHARD_COLUMN = "nct_shard"
+SHARD_KEY_COLUMN = "nct_id"
+SHARD_EXPRESSION = f"right({SHARD_KEY_COLUMN}, 2)"
+UNPARTITIONED_TABLES = frozenset({"rejected_records", "schema_migrations"})
+"""Study-keyed tables that stay one file: small, and nct_id may be NULL."""
+
+MANIFEST_NAME = "_manifest.json"
+DATA_FILE_NAME = "data_0.parquet"
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+_EXPORTABLE_TABLES = """
+SELECT t.table_name,
+       bool_or(c.column_name = $key) AS has_key
+FROM duckdb_tables() AS t
+JOIN duckdb_columns() AS c
+    ON c.database_name = t.database_name AND c.schema_name = t.schema_name
+   AND c.table_name = t.table_name
+WHERE t.database_name = current_database() AND t.schema_name = 'main' AND NOT t.temporary
+GROUP BY t.table_name
+ORDER BY t.table_name
+"""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What :func:`export_parquet` wrote."""
+
+    out_dir: Path
+    rows: dict[str, int]
+    """Rows written per table."""
+    partitioned: frozenset[str]
+    exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    def to_manifest(self) -> dict[str, object]:
+        return {
+            "exported_at": self.exported_at.isoformat(),
+            "partition_column": SHARD_COLUMN,
+            "tables": {
+                name: {"rows": count, "partitioned": name in self.partitioned}
+                for name, count in self.rows.items()
+            },
+        }
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> ExportSummary:
+    """Write every table of ``con`` to Parquet under ``out_dir``, replacing it atomically."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WarehouseError(
+            f"export target {out_dir} exists and is not a directory; pick --out DIR"
+        )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.export-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
+    own_transaction = _begin_if_needed(con)
+    try:
+        rows: dict[str, int] = {}
+        partitioned: set[str] = set()
+        for table, has_key in con.execute(_EXPORTABLE_TABLES, {"key": SHARD_KEY_COLUMN}).fetchall():
+            count, was_partitioned = _export_table(con, table, bool(has_key), staging)
+            rows[table] = count
+            if was_partitioned:
+                partitioned.add(table)
+        if own_transaction:
+            con.execute("COMMIT")
+            own_transaction = False
+        summary = ExportSummary(out_dir, rows, frozenset(partitioned))
+        (staging / MANIFEST_NAME).write_text(
+            json.dumps(summary.to_manifest(), indent=2) + "\n", "utf-8"
+        )
+        _swap_into_place(staging, out_dir)
+    except duckdb.Error as exc:
+        _rollback(con, own_transaction)
+        shutil.rmtree(staging, ignore_errors=True)
+        first_line = str(exc).splitlines()[0]
+        raise WarehouseError(
+            f"export to {out_dir} failed: {first_line}; the previous export is untouched"
+        ) from None
+    except BaseException:
+        _rollback(con, own_transaction)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def _begin_if_needed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Read every table from one snapshot: start a transaction unless the caller has one."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        return False
+    return True
+
+
+def _rollback(con: duckdb.DuckDBPyConnection, own_transaction: bool) -> None:
+    if own_transaction:
+        con.execute("ROLLBACK")
+
+
+def _export_table(
+    con: duckdb.DuckDBPyConnection, table: str, has_key: bool, staging: Path
+) -> tuple[int, bool]:
+    """Copy one table; return its row count and whether it was partitioned."""
+    counted = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()
+    rows = int(counted[0][0]) if counted else 0
+    target = staging / table
+    shard = has_key and table not in UNPARTITIONED_TABLES
+    shard_column = f", {SHARD_EXPRESSION} AS {SHARD_COLUMN}" if shard else ""
+    source = f'SELECT *{shard_column} FROM "{table}"'
+    if shard and rows > 0:
+        con.execute(
+            f"COPY ({source}) TO '{_sql_path(target)}' "
+            f"(FORMAT PARQUET, PARTITION_BY ({SHARD_COLUMN}))"
+        )
+        return rows, True
+    # An empty or small table is one file; an empty study-keyed table keeps nct_shard as a
+    # plain column so readers see the same schema either way.
+    target.mkdir()
+    con.execute(f"COPY ({source}) TO '{_sql_path(target / DATA_FILE_NAME)}' (FORMAT PARQUET)")
+    return rows, False
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Make ``staging`` become ``out_dir``; the previous export, if any, is removed after."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    retired = out_dir.parent / f".{out_dir.name}.retired-{uuid.uuid4().hex[:12]}"
+    os.rename(out_dir, retired)
+    os.rename(staging, out_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths with Linux renameat2; False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    renameat2.restype = ctypes.c_int
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)

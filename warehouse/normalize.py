@@ -1,0 +1,220 @@
+"""Normalized, AACT-style tables for every stored version of every study.
+
+The snapshot store calls :func:`normalize_versions` inside its batch transaction, after it has
+inserted the new ``study_versions`` rows and listed them in the temp table
+``batch_versions(nct_id VARCHAR, version INTEGER)``::
+
+    con.execute("BEGIN")
+    ...  # insert study_versions rows, fill batch_versions
+    counts = normalize_versions(con)   # {"studies": 12, "locations": 340, ...}
+    con.execute("COMMIT")
+
+Each record of the batch is parsed once (``sql/normalize/parse_batch.sql``) with ``from_json``
+into the temp table ``normalize_batch``, one typed struct column per registry module; every
+table is then one ``INSERT ... SELECT`` over those columns (``sql/normalize/<table>.sql``), so
+the JSON is never re-read per table. Lists are unnested in the SELECT list with
+``generate_subscripts`` for the ordinal, which DuckDB runs far faster than a lateral join. The
+raw record stays in ``study_versions.record``: whatever has no column here is still there,
+unchanged.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.errors import WarehouseError
+from warehouse.sql_text import load_sql
+
+SQL_AREA = "normalize"
+
+NORMALIZED_TABLES: tuple[str, ...] = (
+    "studies",
+    "calculated_values",
+    "secondary_ids",
+    "conditions",
+    "keywords",
+    "designs",
+    "eligibilities",
+    "sponsors",
+    "interventions",
+    "intervention_other_names",
+    "arm_groups",
+    "arm_group_interventions",
+    "outcomes",
+    "locations",
+    "location_contacts",
+    "central_contacts",
+    "overall_officials",
+    "study_references",
+    "see_also_links",
+    "mesh_terms",
+    "documents",
+    "result_groups",
+    "participant_flow",
+    "baseline_counts",
+    "baseline_measurements",
+    "outcome_measures",
+    "outcome_counts",
+    "outcome_measurements",
+    "outcome_analyses",
+    "adverse_events",
+)
+"""Every normalized table, in the order they are filled; each has ``sql/normalize/<name>.sql``."""
+
+STUDY_DETAILS_VIEW = "current_study_details"
+"""The current view of ``studies``: ``current_studies`` is taken by change tracking (0002)."""
+
+RENORMALIZE_CHUNK_SIZE = 2_000
+"""Versions parsed at a time by :func:`renormalize_all`, to bound memory on large databases."""
+
+BATCH_TABLE = "batch_versions"
+MISSING_EXAMPLES = 5
+
+_SCOPE_FROM_BATCH = f"""
+CREATE OR REPLACE TEMP TABLE normalize_scope AS
+SELECT DISTINCT nct_id, version FROM {BATCH_TABLE}
+"""
+
+_SCOPE_NOT_STORED = """
+SELECT scope.nct_id, scope.version
+FROM normalize_scope AS scope
+ANTI JOIN study_versions AS v ON v.nct_id = scope.nct_id AND v.version = scope.version
+ORDER BY ALL
+"""
+
+_SCOPE_ALREADY_NORMALIZED = """
+SELECT count(*)
+FROM studies
+SEMI JOIN normalize_scope AS scope
+    ON scope.nct_id = studies.nct_id AND scope.version = studies.version
+"""
+
+_DELETE_SCOPE = """
+DELETE FROM {table} AS t
+USING normalize_scope AS scope
+WHERE t.nct_id = scope.nct_id AND t.version = scope.version
+"""
+
+_RENORMALIZE_PLAN = """
+CREATE OR REPLACE TEMP TABLE renormalize_plan AS
+SELECT nct_id, version, (row_number() OVER (ORDER BY nct_id, version) - 1) // $chunk_size AS chunk
+FROM study_versions
+"""
+
+_SCOPE_FROM_PLAN = """
+CREATE OR REPLACE TEMP TABLE normalize_scope AS
+SELECT nct_id, version FROM renormalize_plan WHERE chunk = $chunk
+"""
+
+_DROP_WORK_TABLES = (
+    "DROP TABLE IF EXISTS temp.normalize_batch",
+    "DROP TABLE IF EXISTS temp.normalize_scope",
+)
+
+
+def current_view_name(table: str) -> str:
+    """The ``current_*`` view over ``table`` (the rows of each study's current version)."""
+    return STUDY_DETAILS_VIEW if table == "studies" else f"current_{table}"
+
+
+def normalize_versions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Derive the normalized rows of the versions listed in temp table ``batch_versions``.
+
+    Runs inside the caller's transaction and returns the rows inserted per table. A version
+    that already has normalized rows is rebuilt rather than duplicated.
+    """
+    if not _temp_table_exists(con, BATCH_TABLE):
+        raise WarehouseError(
+            f"normalize_versions needs the temp table {BATCH_TABLE}(nct_id VARCHAR, version "
+            "INTEGER) listing the versions to normalize; create and fill it in the same "
+            "transaction first"
+        )
+    con.execute(_SCOPE_FROM_BATCH)
+    _check_scope_stored(con)
+    return _normalize_scope(con)
+
+
+def renormalize_all(
+    con: duckdb.DuckDBPyConnection, *, chunk_size: int = RENORMALIZE_CHUNK_SIZE
+) -> dict[str, int]:
+    """Rebuild every normalized table from all stored versions; return the rows per table.
+
+    Use after a migration adds or changes a normalized table. Runs in its own transaction (or
+    the caller's, when one is open), so readers see either the old rows or the new ones.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    own_transaction = _begin_if_needed(con)
+    try:
+        for table in NORMALIZED_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        con.execute(_RENORMALIZE_PLAN, {"chunk_size": chunk_size})
+        chunks = _scalar(con, "SELECT coalesce(max(chunk) + 1, 0) FROM renormalize_plan")
+        totals = dict.fromkeys(NORMALIZED_TABLES, 0)
+        for chunk in range(chunks):
+            con.execute(_SCOPE_FROM_PLAN, {"chunk": chunk})
+            for table, count in _normalize_scope(con).items():
+                totals[table] += count
+        con.execute("DROP TABLE IF EXISTS temp.renormalize_plan")
+        if own_transaction:
+            con.execute("COMMIT")
+    except BaseException:
+        if own_transaction:
+            con.execute("ROLLBACK")
+        raise
+    return totals
+
+
+def _normalize_scope(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Normalize the versions in temp table ``normalize_scope``."""
+    if _scalar(con, _SCOPE_ALREADY_NORMALIZED):
+        for table in NORMALIZED_TABLES:
+            con.execute(_DELETE_SCOPE.format(table=table))
+    con.execute(load_sql("parse_batch.sql", SQL_AREA))
+    counts: dict[str, int] = {}
+    for table in NORMALIZED_TABLES:
+        counts[table] = _scalar(con, load_sql(f"{table}.sql", SQL_AREA))
+    for statement in _DROP_WORK_TABLES:
+        con.execute(statement)
+    return counts
+
+
+def _check_scope_stored(con: duckdb.DuckDBPyConnection) -> None:
+    missing = con.execute(_SCOPE_NOT_STORED).fetchall()
+    if missing:
+        shown = ", ".join(f"{nct_id} v{version}" for nct_id, version in missing[:MISSING_EXAMPLES])
+        more = (
+            f" and {len(missing) - MISSING_EXAMPLES} more"
+            if len(missing) > MISSING_EXAMPLES
+            else ""
+        )
+        raise WarehouseError(
+            f"{BATCH_TABLE} lists versions that are not in study_versions ({shown}{more}); "
+            "insert the versions before normalizing them"
+        )
+
+
+def _temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        _scalar(
+            con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [name]
+        )
+    )
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
+    """The single integer a statement returns (a count, or an INSERT's row count).
+
+    Fetches every row so no unfinished result blocks the caller's next register() call.
+    """
+    rows = con.execute(sql, params).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def _begin_if_needed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Start a transaction unless one is open; True when this call started it."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        return False
+    return True
