@@ -85,7 +85,7 @@ def history_command(nct_id: NctArgument, db: DbOption = DEFAULT_DB_PATH) -> None
         line = Text()
         line.append(f"v{item.version:<3} ", style="bold cyan")
         line.append(f"{item.valid_from:%Y-%m-%d %H:%M}  ")
-        line.append(f"posted {str(item.last_update_post_date or '-'):<10}  ", style="dim")
+        line.append(f"posted {item.last_update_post_date or '-'!s:<10}  ", style="dim")
         line.append(f"{item.overall_status or '-':<24}", style="magenta")
         line.append(item.summary)
         console.print(line)
