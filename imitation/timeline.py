@@ -28,27 +28,9 @@ from typing import Any
 
 from imitation.edits import EditError, JsonObject, apply_edits
 from imitation.errors import TimelineError
+from models.event_types import EVENT_TYPES
 
-EVENT_KINDS: tuple[str, ...] = (
-    "first_seen",
-    "status_changed",
-    "why_stopped_set",
-    "enrollment_changed",
-    "date_shifted",
-    "site_added",
-    "site_removed",
-    "site_status_changed",
-    "eligibility_changed",
-    "arm_or_intervention_added",
-    "arm_or_intervention_removed",
-    "outcome_added",
-    "outcome_removed",
-    "outcome_reworded",
-    "results_posted",
-    "sponsor_or_collaborator_changed",
-    "study_missing",
-    "study_reappeared",
-)
+EVENT_KINDS: tuple[str, ...] = EVENT_TYPES
 """The change-event vocabulary shared with the warehouse's change tracker."""
 
 PROTOCOL_MODULE_LABELS: dict[str, str] = {

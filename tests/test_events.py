@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from models.event_types import EVENT_TYPES
 from tests.conftest import REAL_STUDY_IDS, ROOT, study_record
 from warehouse.diff import NATURAL_KEYS, diff_records
 from warehouse.events import (
-    EVENT_TYPES,
     Event,
     date_shift,
     derive_events,

@@ -22,32 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
+from models.event_types import EventType
 from warehouse.diff import Change, JsonValue, match_list
-
-EventType = Literal[
-    "first_seen",
-    "status_changed",
-    "why_stopped_set",
-    "enrollment_changed",
-    "date_shifted",
-    "site_added",
-    "site_removed",
-    "site_status_changed",
-    "eligibility_changed",
-    "arm_or_intervention_added",
-    "arm_or_intervention_removed",
-    "outcome_added",
-    "outcome_removed",
-    "outcome_reworded",
-    "results_posted",
-    "sponsor_or_collaborator_changed",
-    "study_missing",
-    "study_reappeared",
-]
-EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
-PRESENCE_EVENT_TYPES: tuple[EventType, ...] = ("study_missing", "study_reappeared")
 
 OUTCOME_REWORD_MIN_SIMILARITY = 0.6
 """A removed and an added outcome of the same kind whose measure texts are at least this similar
@@ -356,9 +334,7 @@ def _outcome_events(
         [(i, before[i]) for i in match.removed], [(j, after[j]) for j in match.added]
     )
     reworded.extend(pairs)
-    events = [
-        Event("outcome_removed", {"kind": kind, **_outcome(outcome)}) for outcome in removed
-    ]
+    events = [Event("outcome_removed", {"kind": kind, **_outcome(outcome)}) for outcome in removed]
     events.extend(_reworded(kind, was, now) for was, now in reworded)
     events.extend(Event("outcome_added", {"kind": kind, **_outcome(outcome)}) for outcome in added)
     return events
@@ -456,8 +432,11 @@ def _sponsor_changed(old: dict[str, JsonValue], new: dict[str, JsonValue]) -> li
     after = _list(new, f"{_SPONSORS}/collaborators")
     match = match_list(before, after, "collaborators")
     changed_class = [
-        {"name": _field(after[j], "name"), "from": _field(before[i], "class"),
-         "to": _field(after[j], "class")}
+        {
+            "name": _field(after[j], "name"),
+            "from": _field(before[i], "class"),
+            "to": _field(after[j], "class"),
+        }
         for i, j in match.pairs
         if before[i] != after[j]
     ]

@@ -22,9 +22,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 
+from models.event_types import EVENT_TYPES
 from warehouse.diff import Change, JsonValue, diff_records, user_facing
 from warehouse.errors import WarehouseError
-from warehouse.events import EVENT_TYPES, describe_event, summarize_events
+from warehouse.events import describe_event, summarize_events
 
 SUCCESSFUL_RUN_STATUSES: tuple[str, ...] = ("succeeded", "partial")
 NO_EVENT_SUMMARY = "no tracked event (bookkeeping or other fields only)"
