@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import WarehouseError
+from warehouse.transactions import transaction
 
 SHARD_COLUMN = "nct_shard"
 SHARD_KEY_COLUMN = "nct_id"
@@ -95,49 +96,31 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> ExportSumma
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}.export-{uuid.uuid4().hex[:12]}"
     staging.mkdir()
-    own_transaction = _begin_if_needed(con)
     try:
         rows: dict[str, int] = {}
         partitioned: set[str] = set()
-        for table, has_key in con.execute(_EXPORTABLE_TABLES, {"key": SHARD_KEY_COLUMN}).fetchall():
-            count, was_partitioned = _export_table(con, table, bool(has_key), staging)
-            rows[table] = count
-            if was_partitioned:
-                partitioned.add(table)
-        if own_transaction:
-            con.execute("COMMIT")
-            own_transaction = False
+        with transaction(con):  # every table read from one snapshot
+            tables = con.execute(_EXPORTABLE_TABLES, {"key": SHARD_KEY_COLUMN}).fetchall()
+            for table, has_key in tables:
+                count, was_partitioned = _export_table(con, table, bool(has_key), staging)
+                rows[table] = count
+                if was_partitioned:
+                    partitioned.add(table)
         summary = ExportSummary(out_dir, rows, frozenset(partitioned))
         (staging / MANIFEST_NAME).write_text(
             json.dumps(summary.to_manifest(), indent=2) + "\n", "utf-8"
         )
         _swap_into_place(staging, out_dir)
     except duckdb.Error as exc:
-        _rollback(con, own_transaction)
         shutil.rmtree(staging, ignore_errors=True)
         first_line = str(exc).splitlines()[0]
         raise WarehouseError(
             f"export to {out_dir} failed: {first_line}; the previous export is untouched"
         ) from None
     except BaseException:
-        _rollback(con, own_transaction)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return summary
-
-
-def _begin_if_needed(con: duckdb.DuckDBPyConnection) -> bool:
-    """Read every table from one snapshot: start a transaction unless the caller has one."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
-        return False
-    return True
-
-
-def _rollback(con: duckdb.DuckDBPyConnection, own_transaction: bool) -> None:
-    if own_transaction:
-        con.execute("ROLLBACK")
 
 
 def _export_table(

@@ -15,6 +15,7 @@ from importlib import resources
 import duckdb
 
 from warehouse.errors import SchemaTooNewError
+from warehouse.transactions import transaction
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 
@@ -68,13 +69,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     con.execute(_CREATE_LEDGER)
     done: list[str] = []
     for migration in pending_migrations(con):
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(migration.sql)
             con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [migration.name])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         done.append(migration.name)
     return done

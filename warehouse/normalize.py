@@ -24,6 +24,7 @@ import duckdb
 
 from warehouse.errors import WarehouseError
 from warehouse.sql_text import load_sql
+from warehouse.transactions import transaction
 
 SQL_AREA = "normalize"
 
@@ -144,8 +145,7 @@ def renormalize_all(
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    own_transaction = _begin_if_needed(con)
-    try:
+    with transaction(con):
         for table in NORMALIZED_TABLES:
             con.execute(f"DELETE FROM {table}")
         con.execute(_RENORMALIZE_PLAN, {"chunk_size": chunk_size})
@@ -156,12 +156,6 @@ def renormalize_all(
             for table, count in _normalize_scope(con).items():
                 totals[table] += count
         con.execute("DROP TABLE IF EXISTS temp.renormalize_plan")
-        if own_transaction:
-            con.execute("COMMIT")
-    except BaseException:
-        if own_transaction:
-            con.execute("ROLLBACK")
-        raise
     return totals
 
 
@@ -209,12 +203,3 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | Non
     """
     rows = con.execute(sql, params).fetchall()
     return int(rows[0][0]) if rows else 0
-
-
-def _begin_if_needed(con: duckdb.DuckDBPyConnection) -> bool:
-    """Start a transaction unless one is open; True when this call started it."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
-        return False
-    return True

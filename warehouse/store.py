@@ -22,6 +22,7 @@ from models.hashing import content_hash
 from warehouse import normalize, tracking
 from warehouse.events import Event
 from warehouse.sql_text import load_sql
+from warehouse.transactions import transaction
 
 Outcome = Literal["new", "changed", "unchanged", "missing", "rejected"]
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
@@ -174,14 +175,8 @@ class SnapshotStore:
         """Store one batch in one transaction and say, per study, what it did."""
         when = observed_at or utc_now()
         unique = _dedupe(studies)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            results = self._store_batch(run_id, unique, when, source)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        return results
+        with transaction(self.con):
+            return self._store_batch(run_id, unique, when, source)
 
     def _store_batch(
         self, run_id: str, studies: list[ObservedStudy], when: datetime, source: Source
@@ -290,8 +285,7 @@ class SnapshotStore:
             return []
         when = observed_at or utc_now()
         ids = list(dict.fromkeys(nct_ids))
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.con):
             current = self._current_versions(ids)
             already_missing = self._last_seen_missing(ids, run_id)
             results: list[StoredStudy] = []
@@ -331,10 +325,6 @@ class SnapshotStore:
                     for nct_id in ids
                 ]
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
         return results
 
     def record_rejected(
@@ -344,8 +334,7 @@ class SnapshotStore:
         if not rejections:
             return
         when = observed_at or utc_now()
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.con):
             for rejection in rejections:
                 self.con.execute(
                     "INSERT INTO rejected_records "
@@ -374,10 +363,6 @@ class SnapshotStore:
                     for nct_id in named
                 ]
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def finish_run(
         self,
