@@ -163,13 +163,23 @@ def alternate(repeat: int, once: Callable[[Path, bool], float]) -> tuple[float, 
     return statistics.median(plain), statistics.median(normalized)
 
 
-def report(label: str, plain: float, normalized: float, repeat: int) -> None:
+def report(label: str, plain: float, normalized: float, repeat: int, *, target: bool) -> None:
+    """Print one comparison; ``target`` marks the one the issue's 30 % budget applies to.
+
+    The budget is on ingest time. The store's whole batch is the ingest's write step (fetching
+    and validating only add to the baseline), so it is the conservative measure; the bare
+    JSON insert is shown too, to see what normalizing costs against the cheapest write.
+    """
     ratio = normalized / plain
-    verdict = "within" if ratio <= TARGET_RATIO else "OVER"
+    if target:
+        verdict = "within" if ratio <= TARGET_RATIO else "OVER"
+        note = f"({verdict} the {TARGET_RATIO:.2f} target on ingest time)"
+    else:
+        note = "(for reference: against the bare insert, not the whole ingest)"
     print(f"{label}")
     print(f"  without normalize_versions: {plain * 1000:8.1f} ms (median of {repeat})")
     print(f"  with normalize_versions:    {normalized * 1000:8.1f} ms (median of {repeat})")
-    print(f"  ratio:                      {ratio:8.2f}  ({verdict} the {TARGET_RATIO:.2f} target)")
+    print(f"  ratio:                      {ratio:8.2f}  {note}")
 
 
 def main() -> None:
@@ -190,6 +200,7 @@ def main() -> None:
             lambda path, on: insert_once(path, staged, normalize=on, threads=args.threads),
         ),
         args.repeat,
+        target=False,
     )
     studies = observed_studies(args.copies)
     report(
@@ -199,6 +210,7 @@ def main() -> None:
             lambda path, on: store_batch_once(path, studies, normalize=on, threads=args.threads),
         ),
         args.repeat,
+        target=True,
     )
 
 
