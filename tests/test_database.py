@@ -77,7 +77,7 @@ def test_second_process_gets_one_line_errors_while_a_run_holds_the_database(db_p
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         with pytest.raises(DatabaseLockedError) as locked:
-            connect(db_path, read_only=True)
+            connect(db_path, read_only=True, lock_wait_s=0.5)
         assert f"PID {holder.pid}" in str(locked.value)
         assert "\n" not in str(locked.value)
         with pytest.raises(RunInProgressError) as running, run_lock(db_path):
@@ -90,3 +90,32 @@ def test_second_process_gets_one_line_errors_while_a_run_holds_the_database(db_p
         holder.wait(timeout=30)
     with run_lock(db_path):
         connect(db_path, read_only=True).close()
+
+
+def test_a_writer_waits_for_a_short_lived_reader_in_another_process(db_path: Path) -> None:
+    connect(db_path).close()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READ_BRIEFLY.format(root=str(ROOT), db=str(db_path))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        with connect(db_path, lock_wait_s=30) as con:
+            assert con.execute("SELECT count(*) FROM runs").fetchall() == [(0,)]
+    finally:
+        reader.wait(timeout=30)
+    assert reader.returncode == 0
+
+
+READ_BRIEFLY = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from warehouse.database import connect
+    con = connect({db!r}, read_only=True)
+    print("reading", flush=True)
+    time.sleep(1.5)
+    con.close()
+    """
+)

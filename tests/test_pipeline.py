@@ -161,3 +161,26 @@ def test_a_record_that_does_not_fit_the_model_is_quarantined_not_lost() -> None:
     (rejection,) = validated.rejections
     assert rejection.stage == "validate" and rejection.payload == bad_text
     assert "enrollmentInfo" in rejection.error
+
+
+def test_quarantined_records_land_in_rejected_records_with_their_payload(
+    server: ImitationServer, db_path: Path
+) -> None:
+    settings = settings_for(server, db_path)
+    fetched = pipeline.fetch(settings, ["NCT06690827"])
+    bad = copy.deepcopy(fetched.studies[0].record)
+    bad["protocolSection"]["statusModule"] = "RECRUITING"
+    bad_raw = RawStudy("NCT06835140", bad, json.dumps(bad))
+    validated = pipeline.validate([*fetched.studies, bad_raw])
+    run_id = pipeline.begin_run(settings, 2)
+    stored = pipeline.store(settings, run_id, fetched, validated)
+    counts = pipeline.finish_run(settings, run_id, status=pipeline.run_status(fetched, validated))
+    assert outcomes(stored) == {"NCT06690827": ("new", 1)}
+    assert (counts.new, counts.rejected) == (1, 1)
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute("SELECT nct_id, stage, error, payload FROM rejected_records").fetchall()
+        status = con.execute("SELECT status FROM runs").fetchall()
+    ((nct_id, stage, error, payload),) = rows
+    assert (nct_id, stage, payload) == ("NCT06835140", "validate", bad_raw.text)
+    assert "statusModule" in error
+    assert status == [("partial",)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from warehouse.errors import DatabaseLockedError, WarehouseError
 from warehouse.migrate import migrate, pending_migrations
@@ -16,13 +17,33 @@ DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 """Never try to download an extension: these machines are offline and JSON/Parquet are built in."""
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open ``path`` with the schema up to date.
+DEFAULT_LOCK_WAIT_S = 15.0
+"""How long to wait for another process to let go of the file before giving up.
+
+DuckDB lets one process hold the file read-write, and then nobody else in at all. Every holder
+here keeps it briefly (a store batch, a query), so a short wait turns most clashes into a pause.
+"""
+LOCK_POLL_S = 0.2
+
+
+def connect(
+    path: Path | str, *, read_only: bool = False, lock_wait_s: float = DEFAULT_LOCK_WAIT_S
+) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` with the schema up to date, waiting up to ``lock_wait_s`` for a lock.
 
     Read-write connections apply pending migrations. Read-only connections cannot, so they
     refuse a database that is missing or behind with a message saying how to fix it.
     """
-    db_path = Path(path)
+    retrying = Retrying(
+        retry=retry_if_exception_type(DatabaseLockedError),
+        stop=stop_after_delay(lock_wait_s),
+        wait=wait_fixed(LOCK_POLL_S),
+        reraise=True,
+    )
+    return retrying(_connect, Path(path), read_only)
+
+
+def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if read_only and not db_path.exists():
         raise WarehouseError(f"database {db_path} does not exist yet; run `ctgov ingest` first")
     if not read_only:
