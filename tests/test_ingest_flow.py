@@ -99,3 +99,34 @@ def test_cli_refuses_a_second_run_at_once(db_path: Path) -> None:
     assert result.exit_code == 1
     assert "another ingest run is using" in result.output
     assert "Traceback" not in result.output
+
+
+def test_each_change_is_emitted_as_a_prefect_event(
+    prefect_harness: None, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from prefect.client.orchestration import get_client
+
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("CTGOV_REQUESTS_PER_MINUTE", "10000")
+    first, second = [v.date for v in Catalog.load_default().versions("NCT06690827")[:2]]
+    with ImitationServer(as_of=first) as srv:
+        ingest(nct_ids=["NCT06690827"], db=str(db_path), registry_url=srv.url)
+        srv.set_date(second)
+        summary = ingest(nct_ids=["NCT06690827"], db=str(db_path), registry_url=srv.url)
+    expected = {f"ctgov.study.{event.event_type}" for _, _, event in summary.events}
+    assert expected == {"ctgov.study.site_added"}
+
+    query = {"filter": {"event": {"name": sorted(expected)}}, "limit": 50}
+    deadline = time.monotonic() + 20
+    seen: list[dict[str, object]] = []
+    with get_client(sync_client=True) as client:
+        while not seen and time.monotonic() < deadline:
+            seen = client.request("POST", "/events/filter", json=query).json()["events"]
+            time.sleep(0.3)
+    assert seen, "no ctgov.study.site_added event reached the Prefect API"
+    resource = seen[0]["resource"]
+    assert isinstance(resource, dict)
+    assert resource["prefect.resource.id"] == "ctgov.study.NCT06690827"
