@@ -6,14 +6,13 @@ second to import and starts a server to run a flow. Only ``ingest`` does, and on
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from flows import cli_sql, cli_tracking, progress
+from flows import cli_sql, cli_tracking, progress, quiet_prefect_console
 from flows.settings import settings_with
 from flows.watchlist import WatchlistError, load_watchlist
 from models.nct import InvalidNctIdError, normalize_nct_ids
@@ -89,7 +88,7 @@ def ingest(
     except ValueError as exc:
         fail(str(exc).splitlines()[0], EXIT_USAGE)
 
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    quiet_prefect_console(verbose)
     from flows.ingest import ingest as ingest_flow
 
     with progress.shown_on(err), err.status("running the ingest flow…"):

@@ -7,13 +7,13 @@ server stops when the demo ends, also on Ctrl-C (it runs in this process, in a t
 
 from __future__ import annotations
 
-import os
 import shutil
 from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 
+from flows import quiet_prefect_console
 from flows.settings import DEFAULT_WATCHLIST_PATH
 from flows.watchlist import load_watchlist
 from imitation import Catalog, ImitationServer
@@ -21,6 +21,7 @@ from imitation import Catalog, ImitationServer
 DEMO_DIR = Path("data/demo")
 DEMO_TRIAL = "NCT06690827"
 MAX_DEMO_DAYS = 16
+INTERRUPTED_EXIT = 130
 
 console = Console()
 
@@ -33,7 +34,7 @@ def demo_days(catalog: Catalog, nct_ids: list[str]) -> list[date]:
 
 
 def run_demo(workdir: Path = DEMO_DIR) -> None:
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    quiet_prefect_console()
     from flows.cli import app
     from flows.ingest import ingest
 
@@ -62,6 +63,7 @@ def main() -> None:
         run_demo()
     except KeyboardInterrupt:
         console.print("demo interrupted; the imitation server has been stopped")
+        raise SystemExit(INTERRUPTED_EXIT) from None
 
 
 if __name__ == "__main__":
