@@ -105,14 +105,14 @@ def ingest(
         if isinstance(result, EXPECTED_ERRORS):
             fail(f"ingest failed: {result}")
         raise result
-    from flows.summary import RunSummary, to_table
+    from flows.summary import RunSummary, event_lines, to_table
 
     if not isinstance(result, RunSummary):
         fail(f"ingest ended in state {state.type.value}: {state.message}")
     out.print(result.headline(), highlight=False, soft_wrap=True)
     out.print(to_table(result))
-    for nct_id, version, event in result.events:
-        out.print(f"  {nct_id} v{version}: {event.event_type} {event.details}", highlight=False)
+    for line in event_lines(result):
+        out.print(f"  {line}", highlight=False)
 
 
 def _check_database_free(db: Path) -> None:

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from flows import quiet_prefect_console
 from flows.settings import DEFAULT_WATCHLIST_PATH
+from flows.summary import event_lines
 from flows.watchlist import load_watchlist
 from imitation import Catalog, ImitationServer
 
@@ -50,8 +51,8 @@ def run_demo(workdir: Path = DEMO_DIR) -> None:
             state = ingest(nct_ids=ids, db=str(db), registry_url=server.url, return_state=True)
             summary = state.result()
             console.print(f"[bold]{day}[/]  {summary.headline()}", highlight=False)
-            for nct_id, version, event in summary.events:
-                console.print(f"    {nct_id} v{version}: {event.event_type}", highlight=False)
+            for line in event_lines(summary):
+                console.print(f"    {line}", highlight=False)
     for command in (["history", DEMO_TRIAL], ["diff", DEMO_TRIAL]):
         console.rule(f"ctgov {' '.join(command)}")
         app([*command, "--db", str(db)], standalone_mode=False)

@@ -9,7 +9,7 @@ from datetime import datetime
 from rich.table import Table
 
 from flows.pipeline import Fetched, Validated
-from warehouse.events import Event
+from warehouse.events import Event, describe_event
 from warehouse.store import RunCounts, RunStatus, StoredStudy
 
 
@@ -111,26 +111,39 @@ def to_markdown(summary: RunSummary) -> str:
     events = summary.events
     lines += ["", f"## Events ({len(events)})", ""]
     lines += [
-        f"- {nct} v{version}: **{event.event_type}** {_details(event)}"
+        f"- {nct} v{version}: **{event.event_type}**: "
+        f"{_cell(describe_event(event.event_type, event.details))}"
         for nct, version, event in events
     ] or ["No change events in this run."]
     return "\n".join(lines) + "\n"
 
 
 def to_table(summary: RunSummary) -> Table:
+    """The CLI's view: a row per trial (titles are in the artifact), notes when there are any."""
     table = Table()
-    for column in ("NCT ID", "outcome", "version", "status", "events", "title / note"):
+    for column in ("NCT ID", "outcome", "version", "status", "events"):
         table.add_column(column)
+    with_notes = any(t.note for t in summary.trials)
+    if with_notes:
+        table.add_column("note")
     for t in summary.trials:
-        table.add_row(
+        row = [
             t.nct_id,
             t.outcome,
             "" if t.version is None else str(t.version),
             t.status or "",
-            ", ".join(event.event_type for event in t.events),
-            " ".join(part for part in (t.title or "", t.note) if part)[:100],
-        )
+            str(len(t.events)) if t.events else "",
+        ]
+        table.add_row(*row, *([t.note] if with_notes else []))
     return table
+
+
+def event_lines(summary: RunSummary) -> list[str]:
+    """One readable line per change event, e.g. ``NCT06690827 v2: site added: …``."""
+    return [
+        f"{nct_id} v{version}: {describe_event(event.event_type, event.details)}"
+        for nct_id, version, event in summary.events
+    ]
 
 
 def _get(record: dict[str, object] | None, module: str, key: str) -> str | None:
@@ -144,10 +157,6 @@ def _get(record: dict[str, object] | None, module: str, key: str) -> str | None:
 
 def _drift_note(count: int) -> str:
     return f"{count} unknown field(s)/value(s) kept" if count else ""
-
-
-def _details(event: Event) -> str:
-    return ", ".join(f"{k}={v}" for k, v in event.details.items())
 
 
 def _cell(text: str | None) -> str:
