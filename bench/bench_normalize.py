@@ -37,25 +37,12 @@ from warehouse import normalize as normalize_module
 from warehouse.database import connect
 from warehouse.normalize import normalize_versions
 from warehouse.sql_text import load_sql
-from warehouse.store import ObservedStudy, SnapshotStore
+from warehouse.store import VERSION_STAGE_SCHEMA, ObservedStudy, SnapshotStore
 
 RECORDS_DIR = Path(__file__).resolve().parents[1] / "imitation" / "data" / "studies"
 DEFAULT_COPIES = 20
 DEFAULT_REPEAT = 3
 TARGET_RATIO = 1.30
-
-_STAGE_SCHEMA = pa.schema(
-    [
-        ("nct_id", pa.string()),
-        ("version", pa.int32()),
-        ("content_hash", pa.string()),
-        ("valid_from", pa.timestamp("us", tz="UTC")),
-        ("source", pa.string()),
-        ("registry_version", pa.int32()),
-        ("run_id", pa.string()),
-        ("record", pa.string()),
-    ]
-)
 
 
 def record_texts() -> list[str]:
@@ -83,7 +70,7 @@ def staged_versions(copies: int) -> pa.Table:
         for copy in range(copies)
         for index, text in enumerate(record_texts())
     ]
-    return pa.Table.from_pylist(rows, schema=_STAGE_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=VERSION_STAGE_SCHEMA)
 
 
 def observed_studies(copies: int) -> list[ObservedStudy]:

@@ -16,21 +16,13 @@ import pytest
 from imitation import Catalog, ImitationServer
 from imitation.catalog import STUDIES_DIR
 from imitation.timeline import build_study_timeline
+from tests.conftest import REAL_STUDY_IDS
 
 FIXTURES = Path(__file__).parent / "fixtures/ctgov"
 DEMO_START = date(2024, 11, 15)
 TEN_VISIBLE = date(2025, 2, 4)
 """On this day exactly ten studies are served (NCT06835140 not yet posted)."""
-REAL_RECORDS = (
-    "NCT00184067",
-    "NCT00763412",
-    "NCT00973089",
-    "NCT02513394",
-    "NCT02552212",
-    "NCT03934567",
-    "NCT05594173",
-    "NCT06171568",
-)
+REAL_RECORDS = tuple(REAL_STUDY_IDS)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 BIOMCP_FIELDS = (
     "NCTId,BriefTitle,OverallStatus,Phase,StudyType,Condition,InterventionName,"

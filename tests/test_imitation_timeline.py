@@ -14,17 +14,9 @@ import pytest
 
 from imitation import EVENT_KINDS, Catalog, TimelineError, UnknownStudyError
 from imitation.catalog import STUDIES_DIR, TIMELINE_DIR
+from tests.conftest import REAL_STUDY_IDS
 
-REAL_RECORDS = (
-    "NCT00184067",
-    "NCT00763412",
-    "NCT00973089",
-    "NCT02513394",
-    "NCT02552212",
-    "NCT03934567",
-    "NCT05594173",
-    "NCT06171568",
-)
+REAL_RECORDS = tuple(REAL_STUDY_IDS)
 SEEDS = ("NCT04010877", "NCT06690827", "NCT06835140")
 
 BOOKKEEPING_PATHS = (

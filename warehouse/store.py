@@ -83,7 +83,7 @@ def _arrow_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_VERSION_STAGE_SCHEMA = pa.schema(
+VERSION_STAGE_SCHEMA = pa.schema(
     [
         ("nct_id", pa.string()),
         ("version", pa.int32()),
@@ -426,7 +426,7 @@ class SnapshotStore:
         return {(nct_id, version): json.loads(record) for nct_id, version, record in rows}
 
     def _insert_versions(self, rows: list[dict[str, Any]], when: datetime) -> None:
-        staged_versions = _arrow_batch(rows, _VERSION_STAGE_SCHEMA)  # noqa: F841 (scanned by SQL)
+        staged_versions = _arrow_batch(rows, VERSION_STAGE_SCHEMA)  # noqa: F841 (scanned by SQL)
         self.con.execute(load_sql("close_previous_versions.sql"), {"valid_to": when})
         self.con.execute(load_sql("insert_versions.sql"))
 
