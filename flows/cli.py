@@ -6,6 +6,8 @@ second to import and starts a server to run a flow. Only ``ingest`` does, and on
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -89,6 +91,7 @@ def ingest(
         fail(str(exc).splitlines()[0], EXIT_USAGE)
 
     quiet_prefect_console(verbose)
+    _show_registry_warnings()
     from flows.ingest import ingest as ingest_flow
 
     with progress.shown_on(err), err.status("running the ingest flow…"):
@@ -113,6 +116,27 @@ def ingest(
     out.print(to_table(result))
     for line in event_lines(result):
         out.print(f"  {line}", highlight=False)
+
+
+def _show_registry_warnings() -> None:
+    """Retries and odd answers from the registry, one dim line each on stderr.
+
+    Prefect's console handler is quietened for the CLI, and it is the root handler these
+    records would otherwise reach; a flaky registry should still be visible while it waits.
+    """
+    registry_logger = logging.getLogger("registry")
+    if not any(isinstance(h, _StderrHandler) for h in registry_logger.handlers):
+        handler = _StderrHandler(logging.WARNING)
+        handler.setFormatter(logging.Formatter("registry: %(message)s"))
+        registry_logger.addHandler(handler)
+        registry_logger.propagate = False
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time (it is swapped under test runners)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")
 
 
 def _check_database_free(db: Path) -> None:

@@ -130,3 +130,20 @@ def test_each_change_is_emitted_as_a_prefect_event(
     resource = seen[0]["resource"]
     assert isinstance(resource, dict)
     assert resource["prefect.resource.id"] == "ctgov.study.NCT06690827"
+
+
+def test_cli_shows_registry_retries_while_it_waits(
+    prefect_harness: None, server: ImitationServer, db_path: Path
+) -> None:
+    from imitation import FaultPlan, FaultRule
+
+    server.set_faults(
+        FaultPlan(rules=[FaultRule(kind="http_503", first_n=2, path_prefix="/api/v2/studies")])
+    )
+    args = ["ingest", *SEEDS, "--db", str(db_path), "--registry-url", server.url, "--no-export"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    retries = [line for line in result.output.splitlines() if line.startswith("registry: ")]
+    assert len(retries) == 2
+    assert all("HTTP 503" in line and "retrying in" in line for line in retries)
+    assert "3 new" in result.output
