@@ -112,7 +112,7 @@ def insert_once(
 
 
 @contextmanager
-def _normalizing(enabled: bool) -> Iterator[None]:
+def normalizing(enabled: bool) -> Iterator[None]:
     """Leave normalize_versions in place, or swap in a no-op for the store's baseline."""
     original = normalize_module.normalize_versions
     if not enabled:
@@ -131,7 +131,7 @@ def store_batch_once(
     try:
         store = SnapshotStore(con)
         run_id = store.start_run(registry_url="bench", requested=len(studies))
-        with _normalizing(normalize):
+        with normalizing(normalize):
             started = time.perf_counter()
             store.store_batch(run_id, studies)
             return time.perf_counter() - started
