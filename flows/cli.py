@@ -15,9 +15,10 @@ import typer
 from rich.console import Console
 
 from flows import cli_sql, cli_tracking, progress, quiet_prefect_console
+from flows.pipeline import resolve_ids
 from flows.settings import settings_with
-from flows.watchlist import WatchlistError, load_watchlist
-from models.nct import InvalidNctIdError, normalize_nct_ids
+from flows.watchlist import WatchlistError
+from models.nct import InvalidNctIdError
 from registry.errors import RegistryError
 from warehouse.database import connect
 from warehouse.errors import WarehouseError
@@ -83,7 +84,7 @@ def ingest(
     """
     try:
         settings = settings_with(db=db, registry_url=registry_url, watchlist=watchlist)
-        ids = normalize_nct_ids(nct_ids) if nct_ids else load_watchlist(settings.watchlist).nct_ids
+        ids = resolve_ids(nct_ids, settings.watchlist)
         _check_database_free(settings.db)
     except EXPECTED_ERRORS as exc:
         fail(str(exc), EXIT_USAGE if isinstance(exc, InvalidNctIdError | WatchlistError) else 1)

@@ -18,7 +18,7 @@ from flows.settings import Settings, settings_with
 from flows.summary import RunSummary, build_summary, to_markdown
 from registry.types import RawStudy
 from warehouse.lock import run_lock
-from warehouse.store import RunCounts, StoredStudy
+from warehouse.store import RunCounts, RunStatus, StoredStudy
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE}
 """Inputs can be 600k records: never hash them for a cache key."""
@@ -58,13 +58,17 @@ def store(
 
 @task(name="finish run", **TASK_OPTIONS)
 def finish(
-    settings: Settings, run_id: str, fetched: pipeline.Fetched, validated: pipeline.Validated
+    settings: Settings,
+    run_id: str,
+    status: RunStatus,
+    fetched: pipeline.Fetched,
+    validated: pipeline.Validated,
 ) -> RunCounts:
     """Close the run row with its counts and status."""
     return pipeline.finish_run(
         settings,
         run_id,
-        status=pipeline.run_status(fetched, validated),
+        status=status,
         fetched=len(fetched.studies),
         drift=validated.drift_count,
     )
@@ -104,15 +108,14 @@ def ingest(
             fetched = fetch(settings, ids)
             validated = validate(fetched.studies)
             stored = store(settings, run_id, fetched, validated)
-            counts = finish(settings, run_id, fetched, validated)
+            status = pipeline.run_status(fetched, validated)
+            counts = finish(settings, run_id, status, fetched, validated)
         except Exception as exc:
             pipeline.finish_run(settings, run_id, status="failed", error=str(exc))
             raise
         if settings.export:
             export(settings)
-    summary = build_summary(
-        run_id, pipeline.run_status(fetched, validated), counts, fetched, validated, stored
-    )
+    summary = build_summary(run_id, status, counts, fetched, validated, stored)
     summarise(summary)
     get_run_logger().info(summary.headline())
     return summary

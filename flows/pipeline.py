@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 from flows.settings import Settings
@@ -107,7 +105,7 @@ def validate(studies: Sequence[RawStudy]) -> Validated:
             continue
         if parsed.drift:
             drift[raw.nct_id] = parsed.drift
-        observed.append(ObservedStudy(nct_id=raw.nct_id, record=raw.record, text=raw.text))
+        observed.append(raw)
     return Validated(observed=observed, rejections=rejections, drift=drift)
 
 
@@ -124,9 +122,7 @@ def store(
     with connect(settings.db) as con:
         snapshots = SnapshotStore(con)
         snapshots.set_registry_version(
-            run_id,
-            fetched.registry_version.api_version,
-            _naive_utc(fetched.registry_version.data_timestamp),
+            run_id, fetched.registry_version.api_version, fetched.registry_version.data_timestamp
         )
         for batch in _batches(validated.observed, settings.batch_size):
             stored.extend(snapshots.store_batch(run_id, batch))
@@ -163,14 +159,6 @@ def export(settings: Settings) -> dict[str, int]:
     return dict(summary.rows)
 
 
-def _batches(items: Sequence[ObservedStudy], size: int) -> Iterator[list[ObservedStudy]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    """DuckDB's TIMESTAMP column wants a naive UTC value."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
+def _batches(items: Sequence[ObservedStudy], size: int) -> Iterator[Sequence[ObservedStudy]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

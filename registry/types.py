@@ -7,23 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from models.payload import RawStudy
+
+__all__ = ["FetchResult", "Page", "RawStudy", "RegistryVersion", "compact_json"]
+
 
 def compact_json(record: Any) -> str:
     """The JSON text of a study taken from a list page: keys in received order, no spaces."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass(frozen=True)
-class RawStudy:
-    """One study record as the registry sent it.
-
-    `text` is the body exactly as received for a single-study GET, and the compact JSON of the
-    parsed object (keys in received order) for a study cut out of a list page.
-    """
-
-    nct_id: str
-    record: dict[str, Any]
-    text: str
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from models.hashing import content_hash
+from models.payload import RawStudy
 from warehouse import normalize, tracking
 from warehouse.events import Event
 from warehouse.sql_text import load_sql
@@ -31,13 +32,8 @@ Source = Literal["observed", "registry"]
 INTERRUPTED_RUN_ERROR = "interrupted: the process ended before the run finished"
 
 
-@dataclass(frozen=True)
-class ObservedStudy:
-    """A study record as received: the parsed JSON and its text exactly as the registry sent it."""
-
-    nct_id: str
-    record: dict[str, Any]
-    text: str
+ObservedStudy = RawStudy
+"""A study record as received: the parsed JSON and its text exactly as the registry sent it."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +75,6 @@ class _Current:
     content_hash: str
 
 
-def _arrow_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=schema)
-
-
 VERSION_STAGE_SCHEMA = pa.schema(
     [
         ("nct_id", pa.string()),
@@ -110,6 +102,14 @@ _OBSERVATION_SCHEMA = pa.schema(
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    """``runs.registry_data_timestamp`` is a TIMESTAMP (UTC, as the registry states it): store
+    an aware value as its naive UTC time, whatever the session's time zone."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 class SnapshotStore:
@@ -161,7 +161,7 @@ class SnapshotStore:
         self.con.execute(
             "UPDATE runs SET registry_api_version = ?, registry_data_timestamp = ? "
             "WHERE run_id = ?",
-            [api_version, data_timestamp, run_id],
+            [api_version, _naive_utc(data_timestamp), run_id],
         )
 
     def store_batch(
@@ -209,12 +209,8 @@ class SnapshotStore:
                 }
             )
 
-        previous_records = self._records(
-            [
-                (study.nct_id, prev.version)
-                for study, outcome, _, prev in plans
-                if outcome == "changed" and prev is not None
-            ]
+        previous_records = self._current_records(
+            [study.nct_id for study, outcome, _, _ in plans if outcome == "changed"]
         )
         if version_rows:
             self._insert_versions(version_rows, when)
@@ -231,11 +227,7 @@ class SnapshotStore:
                     version=version,
                     record=study.record,
                     previous_version=prior_version,
-                    previous_record=(
-                        previous_records[(study.nct_id, prior_version)]
-                        if prior_version is not None
-                        else None
-                    ),
+                    previous_record=previous_records.get(study.nct_id),
                     occurred_at=when,
                 )
             if study.nct_id in was_missing:
@@ -262,15 +254,8 @@ class SnapshotStore:
 
         self._insert_observations(
             [
-                {
-                    "run_id": run_id,
-                    "nct_id": result.nct_id,
-                    "observed_at": when,
-                    "outcome": result.outcome,
-                    "content_hash": result.content_hash,
-                    "version": result.version,
-                }
-                for result in results
+                _observation(run_id, r.nct_id, when, r.outcome, r.content_hash, r.version)
+                for r in results
             ]
         )
         if version_rows:
@@ -312,19 +297,7 @@ class SnapshotStore:
                         events=events,
                     )
                 )
-            self._insert_observations(
-                [
-                    {
-                        "run_id": run_id,
-                        "nct_id": nct_id,
-                        "observed_at": when,
-                        "outcome": "missing",
-                        "content_hash": None,
-                        "version": None,
-                    }
-                    for nct_id in ids
-                ]
-            )
+            self._insert_observations([_observation(run_id, n, when, "missing") for n in ids])
         return results
 
     def record_rejected(
@@ -350,19 +323,7 @@ class SnapshotStore:
                     ],
                 )
             named = list(dict.fromkeys(r.nct_id for r in rejections if r.nct_id is not None))
-            self._insert_observations(
-                [
-                    {
-                        "run_id": run_id,
-                        "nct_id": nct_id,
-                        "observed_at": when,
-                        "outcome": "rejected",
-                        "content_hash": None,
-                        "version": None,
-                    }
-                    for nct_id in named
-                ]
-            )
+            self._insert_observations([_observation(run_id, n, when, "rejected") for n in named])
 
     def finish_run(
         self,
@@ -415,25 +376,26 @@ class SnapshotStore:
         rows = self.con.execute(load_sql("last_seen_missing.sql"), [nct_ids, run_id]).fetchall()
         return {row[0] for row in rows}
 
-    def _records(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
-        if not keys:
+    def _current_records(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The current version's record of each study (read before the batch closes it)."""
+        if not nct_ids:
             return {}
         rows = self.con.execute(
-            "SELECT nct_id, version, record FROM study_versions "
-            "WHERE list_contains(?, nct_id || '#' || version)",
-            [[f"{nct_id}#{version}" for nct_id, version in keys]],
+            "SELECT nct_id, record FROM study_versions "
+            "WHERE valid_to IS NULL AND list_contains(?, nct_id)",
+            [nct_ids],
         ).fetchall()
-        return {(nct_id, version): json.loads(record) for nct_id, version, record in rows}
+        return {nct_id: json.loads(record) for nct_id, record in rows}
 
     def _insert_versions(self, rows: list[dict[str, Any]], when: datetime) -> None:
-        staged_versions = _arrow_batch(rows, VERSION_STAGE_SCHEMA)  # noqa: F841 (scanned by SQL)
+        staged_versions = pa.Table.from_pylist(rows, schema=VERSION_STAGE_SCHEMA)  # noqa: F841 (scanned by SQL)
         self.con.execute(load_sql("close_previous_versions.sql"), {"valid_to": when})
         self.con.execute(load_sql("insert_versions.sql"))
 
     def _insert_observations(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        staged_observations = _arrow_batch(rows, _OBSERVATION_SCHEMA)  # noqa: F841 (scanned by SQL)
+        staged_observations = pa.Table.from_pylist(rows, schema=_OBSERVATION_SCHEMA)  # noqa: F841 (scanned by SQL)
         self.con.execute(
             "INSERT OR REPLACE INTO observations BY NAME SELECT * FROM staged_observations"
         )
@@ -450,6 +412,25 @@ class SnapshotStore:
         )
         self.con.execute("INSERT INTO batch_versions SELECT * FROM staged_keys")
         normalize.normalize_versions(self.con)
+
+
+def _observation(
+    run_id: str,
+    nct_id: str,
+    when: datetime,
+    outcome: Outcome,
+    digest: str | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """One ``observations`` row; missing and rejected ones have no hash and no version."""
+    return {
+        "run_id": run_id,
+        "nct_id": nct_id,
+        "observed_at": when,
+        "outcome": outcome,
+        "content_hash": digest,
+        "version": version,
+    }
 
 
 def _dedupe(studies: Sequence[ObservedStudy]) -> list[ObservedStudy]:
