@@ -11,6 +11,11 @@ import json
 from typing import Any
 
 
+def compact_json(value: Any) -> str:
+    """JSON text with keys in their given order and no spaces: how the registry sends records."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(record: Any) -> str:
     """Serialise ``record`` deterministically: sorted keys, no whitespace, UTF-8 kept as is."""
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

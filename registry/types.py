@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from models.hashing import compact_json
 from models.payload import RawStudy
 
 __all__ = ["FetchResult", "Page", "RawStudy", "RegistryVersion", "compact_json"]
-
-
-def compact_json(record: Any) -> str:
-    """The JSON text of a study taken from a list page: keys in received order, no spaces."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
