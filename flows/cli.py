@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from flows import cli_sql, cli_tracking, progress, quiet_prefect_console
+from flows.cli_common import EXIT_FAILED, EXIT_USAGE, fail
 from flows.pipeline import resolve_ids
 from flows.settings import settings_with
 from flows.watchlist import WatchlistError
@@ -32,8 +33,6 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
 )
 """Failures a user can act on: one line, no traceback."""
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 app = typer.Typer(
     name="ctgov",
@@ -44,11 +43,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-
-
-def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -87,7 +81,10 @@ def ingest(
         ids = resolve_ids(nct_ids, settings.watchlist)
         _check_database_free(settings.db)
     except EXPECTED_ERRORS as exc:
-        fail(str(exc), EXIT_USAGE if isinstance(exc, InvalidNctIdError | WatchlistError) else 1)
+        fail(
+            str(exc),
+            EXIT_USAGE if isinstance(exc, InvalidNctIdError | WatchlistError) else EXIT_FAILED,
+        )
     except ValueError as exc:
         fail(str(exc).splitlines()[0], EXIT_USAGE)
 

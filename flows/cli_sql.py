@@ -12,31 +12,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import DEFAULT_DB_PATH
+from flows.cli_common import DbOption, fail
+from flows.settings import DEFAULT_DB_PATH, PARQUET_DIR_NAME
 from warehouse.console import OutputFormat, build_table, format_result, run_query
 from warehouse.database import connect
 from warehouse.errors import WarehouseError
 from warehouse.export import export_parquet
 from warehouse.schema_doc import DEFAULT_SCHEMA_DOC, schema_doc_is_current, write_schema_doc
 
-DB_ENV_VAR = "CTGOV_DB"
 PARQUET_ENV_VAR = "CTGOV_PARQUET_DIR"
-DEFAULT_PARQUET_DIR = Path("data/parquet")
-EXIT_FAILED = 1
-
-DbOption = Annotated[
-    Path,
-    typer.Option(
-        "--db", envvar=DB_ENV_VAR, help=f"DuckDB file of the warehouse (env {DB_ENV_VAR})."
-    ),
-]
+DEFAULT_PARQUET_DIR = DEFAULT_DB_PATH.parent / PARQUET_DIR_NAME
 
 
 def register(app: typer.Typer) -> None:
@@ -64,9 +56,9 @@ def sql_command(
     try:
         result = run_query(db, query)
     except WarehouseError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except duckdb.Error as exc:
-        _fail(f"SQL error: {_first_line(exc)}")
+        fail(f"SQL error: {_first_line(exc)}")
     if fmt is OutputFormat.TABLE:
         Console(soft_wrap=False).print(build_table(result))
     else:
@@ -93,7 +85,7 @@ def export_command(
         finally:
             con.close()
     except WarehouseError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table("table", "rows", "layout", title=f"exported to {summary.out_dir}")
     for name, rows in summary.rows.items():
         layout = "nct_shard=NN/" if name in summary.partitioned else "one file"
@@ -114,7 +106,7 @@ def schema_doc_command(
     try:
         if check:
             if not schema_doc_is_current(path):
-                _fail(
+                fail(
                     f"{path} is out of date with the migrations; "
                     "run `ctgov schema-doc` and commit it"
                 )
@@ -122,17 +114,12 @@ def schema_doc_command(
             return
         changed = write_schema_doc(path)
     except WarehouseError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _say(f"{path} {'regenerated' if changed else 'already up to date'}")
 
 
 def _say(message: str) -> None:
     Console().print(message, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_FAILED)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -25,14 +25,13 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from flows.settings import DEFAULT_DB_PATH
+from flows.cli_common import DEFAULT_DB_PATH, DbOption, fail
 from models.nct import InvalidNctIdError, normalize_nct_id
 from warehouse import history
 from warehouse.database import connect
 from warehouse.diff import Change, JsonValue
 from warehouse.errors import WarehouseError
 
-DB_ENV_VAR = "CTGOV_DB"
 TEXT_VALUE_LIMIT = 160
 """Longest value shown by ``diff --format text``; ``--format json`` always gives full values."""
 
@@ -48,15 +47,6 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-DbOption = Annotated[
-    Path,
-    typer.Option(
-        "--db",
-        envvar=DB_ENV_VAR,
-        help=f"DuckDB file of the warehouse (env {DB_ENV_VAR}).",
-        show_default=True,
-    ),
-]
 NctArgument = Annotated[str, typer.Argument(help="NCT ID, e.g. NCT02513394.", show_default=False)]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="text for people, json for programs.")
@@ -204,8 +194,7 @@ def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con = connect(db, read_only=True)
         yield con
     except (WarehouseError, InvalidNctIdError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     finally:
         if con is not None:
             con.close()
