@@ -6,7 +6,6 @@ the admin endpoints around :func:`handle_api`.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +14,9 @@ from urllib.parse import parse_qsl
 
 from imitation.catalog import Catalog
 from imitation.errors import ApiError
-from imitation.history import history_index, study_version, study_with_history
-from imitation.studies import fetch_study, list_studies, not_found, parse_study_id
+from imitation.history import current_study, history_index, study_version, study_with_history
+from imitation.studies import fetch_study, list_studies, visible_timeline
+from models.hashing import compact_json
 
 API_VERSION = "2.0.5"
 DATA_REFRESH_TIME = "09:00:05"
@@ -26,7 +26,6 @@ JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain; charset=utf-8"
 
 V2_PREFIX = "/api/v2"
-INTERNAL_PREFIX = "/api/int"
 NOT_IMITATED_PATHS = frozenset(
     {
         "/api/v2/studies/metadata",
@@ -61,11 +60,16 @@ def data_timestamp(day: date) -> str:
 
 
 def json_response(value: Any, status: int = 200) -> Response:
-    return Response(status, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+    return Response(status, compact_json(value).encode())
 
 
 def text_response(status: int, text: str, headers: tuple[tuple[str, str], ...] = ()) -> Response:
     return Response(status, text.encode(), TEXT_TYPE, headers)
+
+
+def error_response(error: ApiError) -> Response:
+    """The plain-text answer to an :class:`ApiError`."""
+    return text_response(error.status, error.body)
 
 
 def handle_api(catalog: Catalog, day: date, method: str, path: str, query: str) -> Response:
@@ -76,7 +80,7 @@ def handle_api(catalog: Catalog, day: date, method: str, path: str, query: str) 
     try:
         return _route(catalog, day, path, pairs)
     except ApiError as error:
-        return text_response(error.status, error.body, tuple(error.headers.items()))
+        return error_response(error)
 
 
 def _route(catalog: Catalog, day: date, path: str, pairs: list[tuple[str, str]]) -> Response:
@@ -94,29 +98,20 @@ def _route(catalog: Catalog, day: date, path: str, pairs: list[tuple[str, str]])
     if match := _INT_VERSION.match(path):
         return _internal_version(catalog, day, match.group(1), match.group(2))
     if match := _INT_HISTORY.match(path):
-        versions, has_history = _internal_versions(catalog, day, match.group(1))
-        return json_response(history_index(versions, has_history))
+        timeline = visible_timeline(catalog, day, match.group(1))
+        return json_response(history_index(timeline.versions_as_of(day), timeline.has_history))
     if match := _INT_STUDY.match(path):
-        versions, has_history = _internal_versions(catalog, day, match.group(1))
-        payload = study_with_history(versions, has_history)
-        if dict(pairs).get("history") != "true":
-            payload.pop("history")
-        return json_response(payload)
+        timeline = visible_timeline(catalog, day, match.group(1))
+        versions = timeline.versions_as_of(day)
+        if dict(pairs).get("history") == "true":
+            return json_response(study_with_history(versions, timeline.has_history))
+        return json_response(current_study(versions[-1]))
     return text_response(404, "Not Found")
 
 
-def _internal_versions(catalog: Catalog, day: date, raw_id: str) -> tuple[Any, bool]:
-    nct_id = parse_study_id(raw_id)
-    if nct_id not in catalog.nct_ids():
-        raise not_found(nct_id)
-    timeline = catalog.timeline(nct_id)
-    if not timeline.is_visible(day):
-        raise not_found(nct_id)
-    return timeline.versions_as_of(day), timeline.has_history
-
-
 def _internal_version(catalog: Catalog, day: date, raw_id: str, raw_version: str) -> Response:
-    versions, has_history = _internal_versions(catalog, day, raw_id)
-    if not raw_version.isdigit() or not has_history or int(raw_version) >= len(versions):
-        raise ApiError(404, f"Version {raw_version} of {parse_study_id(raw_id)} not found")
+    timeline = visible_timeline(catalog, day, raw_id)
+    versions = timeline.versions_as_of(day)
+    if not raw_version.isdigit() or not timeline.has_history or int(raw_version) >= len(versions):
+        raise ApiError(404, f"Version {raw_version} of {timeline.nct_id} not found")
     return json_response(study_version(versions[int(raw_version)]))

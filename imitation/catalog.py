@@ -102,7 +102,7 @@ class Catalog:
     def record_as_of(self, nct_id: str, day: date) -> dict[str, Any] | None:
         """The record the registry serves on ``day``; None before it is posted or while missing."""
         version = self.timeline(nct_id).version_as_of(day)
-        return None if version is None else json.loads(version.raw or version.body)
+        return None if version is None else json.loads(version.served_bytes)
 
     def change_dates(self, since: date | None = None, until: date | None = None) -> list[date]:
         """Sorted days on which any study changes (a version posted, a study gone or back)."""
@@ -161,7 +161,7 @@ def _public(version: StoredVersion) -> TimelineVersion:
         nct_id=version.nct_id,
         index=version.index,
         date=version.date,
-        record=json.loads(version.raw or version.body),
+        record=json.loads(version.served_bytes),
         module_labels=list(version.module_labels),
         expected_events=list(version.expected_events),
     )

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from models.json_pointer import split_pointer
+
 JsonObject = dict[str, Any]
 
 RESULTS_STATUS_KEYS = (
@@ -40,11 +42,10 @@ class EditError(ValueError):
 
 def parse_pointer(pointer: str) -> list[str]:
     """Split an RFC 6901 JSON pointer into its unescaped reference tokens."""
-    if pointer == "":
-        return []
-    if not pointer.startswith("/"):
-        raise EditError(f"JSON pointer {pointer!r} must start with '/'")
-    return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+    try:
+        return split_pointer(pointer)
+    except ValueError:
+        raise EditError(f"JSON pointer {pointer!r} must start with '/'") from None
 
 
 def apply_edits(record: JsonObject, edits: Sequence[Mapping[str, Any]]) -> JsonObject:

@@ -51,8 +51,7 @@ class FaultSpecError(ImitationError):
 class ApiError(ImitationError):
     """An error response of the imitated API: status code and the plain-text body."""
 
-    def __init__(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, body: str) -> None:
         self.status = status
         self.body = body
-        self.headers = headers or {}
         super().__init__(f"{status} {body}")

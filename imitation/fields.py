@@ -234,7 +234,7 @@ def resolve_field(name: str) -> str:
     """Dotted record path of a piece, module, section or field path; 400 if unknown."""
     if name in PIECE_PATHS:
         return PIECE_PATHS[name]
-    if name in STUDY_FIELD_PATHS or name == "hasResults":
+    if name in STUDY_FIELD_PATHS:
         return name
     raise ApiError(400, f"Parameter 'fields' contains invalid field name: '{name}'")
 

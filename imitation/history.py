@@ -61,12 +61,16 @@ def history_index(versions: Sequence[StoredVersion], has_history: bool) -> dict[
     }
 
 
+def current_study(version: StoredVersion) -> dict[str, Any]:
+    """``GET /api/int/studies/{id}``: the current study as HTML, without its history."""
+    return {"study": html_record(version), "topics": EMPTY_TOPICS}
+
+
 def study_with_history(versions: Sequence[StoredVersion], has_history: bool) -> dict[str, Any]:
     """``GET /api/int/studies/{id}?history=true``: the current study as HTML plus its history."""
     index = history_index(versions, has_history)
     return {
-        "study": html_record(versions[-1]),
-        "topics": EMPTY_TOPICS,
+        **current_study(versions[-1]),
         "history": {
             "changes": index["changes"],
             "originalData": index["originalData"],

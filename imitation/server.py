@@ -25,6 +25,7 @@ import time
 from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -34,6 +35,7 @@ from imitation.api import (
     JSON_TYPE,
     Response,
     data_timestamp,
+    error_response,
     handle_api,
     json_response,
     text_response,
@@ -52,14 +54,15 @@ SERVE_POLL_SECONDS = 0.05
 THREAD_JOIN_SECONDS = 5.0
 ADMIN_PREFIX = "/_imitation/"
 
-_FAULT_STATUS_TEXT = {
-    "http_429": (429, "Too Many Requests"),
-    "http_429_retry_after": (429, "Too Many Requests"),
-    "http_500": (500, "Internal Server Error"),
-    "http_502": (502, "Bad Gateway"),
-    "http_503": (503, "Service Unavailable"),
-    "http_504": (504, "Gateway Timeout"),
+_FAULT_STATUS = {
+    "http_429": 429,
+    "http_429_retry_after": 429,
+    "http_500": 500,
+    "http_502": 502,
+    "http_503": 503,
+    "http_504": 504,
 }
+"""The status of each HTTP-error fault; its body is the status's standard phrase."""
 
 
 @dataclass(frozen=True)
@@ -219,17 +222,17 @@ class _Handler(BaseHTTPRequestHandler):
                     method,
                 )
                 return 429, "rate_limit"
-        rule = state.injector.choose(path, "pageToken" in parse_qs(query))
+        params = parse_qs(query)
+        rule = state.injector.choose(path, "pageToken" in params)
         if rule is not None and rule.kind == "reset":
             self._reset()
             return None, rule.kind
-        if rule is not None and rule.kind in _FAULT_STATUS_TEXT:
+        if rule is not None and rule.kind in _FAULT_STATUS:
             response = _status_fault(rule)
             self._send(response, method)
             return response.status, rule.kind
         if rule is not None and rule.kind == "expired_token":
-            error = expired_token_error(parse_qs(query)["pageToken"][0])
-            self._send(text_response(error.status, error.body), method)
+            self._send(error_response(expired_token_error(params["pageToken"][0])), method)
             return 400, rule.kind
         if rule is not None and rule.kind == "slow":
             state.stopping.wait(rule.delay_seconds)
@@ -284,11 +287,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _status_fault(rule: FaultRule) -> Response:
-    status, text = _FAULT_STATUS_TEXT[rule.kind]
+    status = _FAULT_STATUS[rule.kind]
     headers: tuple[tuple[str, str], ...] = ()
     if rule.kind == "http_429_retry_after":
         headers = (("Retry-After", str(rule.retry_after_seconds)),)
-    return text_response(status, text, headers)
+    return text_response(status, HTTPStatus(status).phrase, headers)
 
 
 def _admin(state: _State, method: str, path: str, query: str, body: bytes) -> Response:

@@ -8,7 +8,6 @@ asks for a date or numeric field. Like the registry, a page filled to ``pageSize
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from imitation.catalog import Catalog
-from imitation.errors import ApiError
+from imitation.errors import ApiError, UnknownStudyError
 from imitation.essie import (
     Expression,
     matches,
@@ -27,31 +26,16 @@ from imitation.essie import (
 )
 from imitation.fields import PIECE_PATHS, Selection, parse_fields, project
 from imitation.paging import make_token, query_key, read_token
-from imitation.timeline import StoredVersion
+from imitation.timeline import StoredVersion, StudyTimeline
+from models.generated import Status
+from models.hashing import compact_json
 from models.nct import NCT_ID_PATTERN, InvalidNctIdError, normalize_nct_id
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
 MAX_SORT_ITEMS = 2
 
-STATUS_VALUES = frozenset(
-    {
-        "ACTIVE_NOT_RECRUITING",
-        "COMPLETED",
-        "ENROLLING_BY_INVITATION",
-        "NOT_YET_RECRUITING",
-        "RECRUITING",
-        "SUSPENDED",
-        "TERMINATED",
-        "WITHDRAWN",
-        "AVAILABLE",
-        "NO_LONGER_AVAILABLE",
-        "TEMPORARILY_NOT_AVAILABLE",
-        "APPROVED_FOR_MARKETING",
-        "WITHHELD",
-        "UNKNOWN",
-    }
-)
+STATUS_VALUES = frozenset(status.value for status in Status)
 
 _PROTOCOL = "protocolSection."
 QUERY_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -357,11 +341,7 @@ def _selected(
 def _study_bytes(version: StoredVersion, selection: Selection | None) -> bytes:
     if selection is None:
         return version.body
-    return _dump(project(version.record, selection))
-
-
-def _dump(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return compact_json(project(version.record, selection)).encode()
 
 
 def parse_study_id(raw: str) -> str:
@@ -370,16 +350,23 @@ def parse_study_id(raw: str) -> str:
         raise ApiError(
             400, f"The NCT number `{raw}` has incorrect format; expected e.g. NCT06690827"
         )
-    try:
-        return normalize_nct_id(raw)
-    except InvalidNctIdError:
-        raise ApiError(
-            400, f"The NCT number `{raw}` has incorrect format; expected e.g. NCT06690827"
-        ) from None
+    return normalize_nct_id(raw)
 
 
 def not_found(nct_id: str) -> ApiError:
     return ApiError(404, f"Study {nct_id} not found")
+
+
+def visible_timeline(catalog: Catalog, day: date, raw_id: str) -> StudyTimeline:
+    """The timeline of the study a path segment names: 400 if malformed, 404 if not served."""
+    nct_id = parse_study_id(raw_id)
+    try:
+        timeline = catalog.timeline(nct_id)
+    except UnknownStudyError:
+        raise not_found(nct_id) from None
+    if not timeline.is_visible(day):
+        raise not_found(nct_id)
+    return timeline
 
 
 def fetch_study(
@@ -387,13 +374,9 @@ def fetch_study(
 ) -> bytes:
     """Body of ``GET /api/v2/studies/{nctId}`` on ``day``."""
     params = collect_parameters(pairs, SINGLE_STUDY_PARAMETERS)
-    nct_id = parse_study_id(raw_id)
+    nct_id = parse_study_id(raw_id)  # a malformed ID is reported before a bad `fields`
     selection = parse_fields(params["fields"]) if "fields" in params else None
-    if nct_id not in catalog.nct_ids():
-        raise not_found(nct_id)
-    version = catalog.timeline(nct_id).version_as_of(day)
-    if version is None:
-        raise not_found(nct_id)
-    if selection is not None:
-        return _dump(project(version.record, selection))
-    return version.raw or version.body
+    version = visible_timeline(catalog, day, nct_id).versions_as_of(day)[-1]
+    if selection is None:
+        return version.served_bytes
+    return _study_bytes(version, selection)

@@ -29,6 +29,7 @@ from typing import Any
 from imitation.edits import EditError, JsonObject, apply_edits
 from imitation.errors import TimelineError
 from models.event_types import EVENT_TYPES
+from models.hashing import compact_json
 
 EVENT_KINDS: tuple[str, ...] = EVENT_TYPES
 """The change-event vocabulary shared with the warehouse's change tracker."""
@@ -80,7 +81,12 @@ class StoredVersion:
     @cached_property
     def body(self) -> bytes:
         """Compact JSON, as the registry sends it."""
-        return json.dumps(self.record, ensure_ascii=False, separators=(",", ":")).encode()
+        return compact_json(self.record).encode()
+
+    @property
+    def served_bytes(self) -> bytes:
+        """What ``/studies/{nctId}`` sends: the file's bytes for the base version, else the body."""
+        return self.raw or self.body
 
     @property
     def submit_date(self) -> str:

@@ -17,6 +17,7 @@ from imitation import Catalog, ImitationServer
 from imitation.catalog import STUDIES_DIR
 from imitation.timeline import build_study_timeline
 from tests.conftest import REAL_STUDY_IDS
+from tests.test_imitation_fields import _leaf_paths
 
 FIXTURES = Path(__file__).parent / "fixtures/ctgov"
 DEMO_START = date(2024, 11, 15)
@@ -50,15 +51,7 @@ def client(registry: ImitationServer) -> Iterator[httpx.Client]:
 
 
 def _served_ids(catalog: Catalog, day: date) -> list[str]:
-    return [n for n in catalog.nct_ids() if catalog.record_as_of(n, day) is not None]
-
-
-def _leaf_paths(node: Any, prefix: str = "") -> set[str]:
-    if isinstance(node, dict):
-        return {p for k, v in node.items() for p in _leaf_paths(v, f"{prefix}/{k}")}
-    if isinstance(node, list):
-        return {p for item in node for p in _leaf_paths(item, prefix + "[]")}
-    return {prefix}
+    return [version.nct_id for version in catalog.served_as_of(day)]
 
 
 def _walk(client: httpx.Client, params: dict[str, Any]) -> list[dict[str, Any]]:
