@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from imitation.catalog import STUDIES_DIR
 from models import dump_study, parse_study, parse_study_json
 from models.generated import Study
 
-STUDIES_DIR = Path(__file__).resolve().parent.parent / "imitation" / "data" / "studies"
 DEFAULT_REPEAT = 50
 
 

@@ -61,7 +61,7 @@ class Validated:
 def resolve_ids(nct_ids: Sequence[str] | None, watchlist: Path) -> list[str]:
     """The IDs a run fetches: those given (normalised), else the watchlist's."""
     if nct_ids:
-        return normalize_nct_ids(list(nct_ids))
+        return normalize_nct_ids(nct_ids)
     return load_watchlist(watchlist).nct_ids
 
 

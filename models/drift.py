@@ -22,6 +22,7 @@ from typing import Any, Literal, TypeGuard
 from pydantic import BaseModel
 
 from models.base import OpenStrEnum
+from models.json_pointer import escape_token
 
 DriftKind = Literal["unknown_field", "unknown_enum"]
 
@@ -33,11 +34,6 @@ class DriftItem:
     path: str
     kind: DriftKind
     value: str
-
-
-def json_pointer_token(key: str | int) -> str:
-    """Escape one reference token as RFC 6901 requires (``~`` → ``~0``, ``/`` → ``~1``)."""
-    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def find_drift(model: BaseModel) -> list[DriftItem]:
@@ -139,7 +135,7 @@ def _tokens(path: _Location) -> tuple[str | int, ...]:
 
 
 def _pointer(path: _Location) -> str:
-    return "".join(f"/{json_pointer_token(token)}" for token in _tokens(path))
+    return "".join(f"/{escape_token(token)}" for token in _tokens(path))
 
 
 _PlanStep = tuple[str, str, int, Mapping[str, Any]]

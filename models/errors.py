@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.drift import json_pointer_token
+from models.json_pointer import escape_token
 
 MAX_PATHS_IN_MESSAGE = 3
 """How many offending paths the one-line message names; ``.errors`` holds them all."""
@@ -106,5 +106,5 @@ def error_pointer(loc: tuple[int | str, ...], record: Any, *, missing: bool = Fa
             node = None
         else:
             break
-        tokens.append(json_pointer_token(step))
+        tokens.append(escape_token(step))
     return "".join(f"/{token}" for token in tokens)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 NCT_ID_PATTERN = re.compile(r"^[Nn][Cc][Tt]0*[1-9]\d{0,7}$")
 """The registry's own path pattern (OAS `fetchStudy`): case-insensitive, leading zeros optional."""
@@ -27,13 +28,10 @@ def normalize_nct_id(raw: str) -> str:
     text = raw.strip()
     if not NCT_ID_PATTERN.match(text):
         raise InvalidNctIdError(raw)
-    digits = text[3:].lstrip("0")
-    if len(digits) > 8:
-        raise InvalidNctIdError(raw)
-    return f"NCT{int(digits):08d}"
+    return f"NCT{int(text[3:]):08d}"  # the pattern allows at most 8 significant digits
 
 
-def normalize_nct_ids(raws: list[str] | tuple[str, ...]) -> list[str]:
+def normalize_nct_ids(raws: Iterable[str]) -> list[str]:
     """Normalise many IDs, dropping duplicates but keeping first-seen order."""
     seen: dict[str, None] = {}
     for raw in raws:

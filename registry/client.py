@@ -63,8 +63,10 @@ class RegistryClient:
 
     `transport`, `clock` and `sleep` are seams for tests: an `httpx.MockTransport` in place of
     the network, and a fake clock and sleep so neither the rate limiter nor the backoff waits.
-    Connection limits go on the default transport (httpx ignores a client's `limits` when a
-    transport is given), so a caller passing `transport` sets its own.
+    Without `transport`, httpx builds the transports itself: the configured connection limits
+    apply to them, and with `trust_env` it reads the proxy variables (`HTTPS_PROXY`,
+    `NO_PROXY`, ...). A `transport` given here has its own limits and no proxy from the
+    environment.
     """
 
     def __init__(
@@ -83,7 +85,7 @@ class RegistryClient:
         )
         self._http = httpx.Client(
             base_url=self.config.base_url,
-            transport=transport or httpx.HTTPTransport(limits=self.config.limits),
+            transport=transport,
             limits=self.config.limits,
             timeout=self.config.timeout,
             headers={"User-Agent": self.config.user_agent, "Accept": "application/json"},
@@ -131,7 +133,7 @@ class RegistryClient:
         """
         if isinstance(nct_ids, str):
             raise TypeError(f"fetch_studies takes a list of NCT IDs, not the string {nct_ids!r}")
-        requested = normalize_nct_ids(list(nct_ids))
+        requested = normalize_nct_ids(nct_ids)
         wanted = set(requested)
         found: dict[str, RawStudy] = {}
         answered: dict[str, str] = {}
@@ -245,23 +247,17 @@ class RegistryClient:
         page_token: str | None = None,
     ) -> _Reply:
         """One logical GET: rate-limited attempts with retries, ending in data or a typed error."""
-        url = str(self._http.build_request("GET", path, params=params).url)
-        retrying = build_retrying(self.config, lambda: url, self._sleep)
+        request = self._http.build_request("GET", path, params=params)
+        retrying = build_retrying(self.config, str(request.url), self._sleep)
         try:
-            return retrying(self._attempt, path, params, nct_id=nct_id, page_token=page_token)
+            return retrying(self._attempt, request, nct_id=nct_id, page_token=page_token)
         except TransientFailure as failure:
             raise failure.final(self.config.max_attempts) from failure
 
     def _attempt(
-        self,
-        path: str,
-        params: Mapping[str, str] | None,
-        *,
-        nct_id: str | None,
-        page_token: str | None,
+        self, request: httpx.Request, *, nct_id: str | None, page_token: str | None
     ) -> _Reply:
         self._limiter.acquire()
-        request = self._http.build_request("GET", path, params=params)
         url = str(request.url)
         try:
             response = self._http.send(request, stream=True)

@@ -83,7 +83,7 @@ class RegistryConfig(BaseModel):
 
     @property
     def limits(self) -> httpx.Limits:
-        """Connection limits; they belong on the transport, which ignores the client's."""
+        """Connection limits of the transports httpx builds (an injected one keeps its own)."""
         return httpx.Limits(
             max_connections=self.max_connections,
             max_keepalive_connections=self.max_connections,

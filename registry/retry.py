@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import cast
 
 from tenacity import (
     RetryCallState,
@@ -89,19 +90,18 @@ class BackoffWait:
         return float(self._exponential(retry_state))
 
 
-def build_retrying(
-    config: RegistryConfig, url: Callable[[], str], sleep: Callable[[float], None]
-) -> Retrying:
-    """A tenacity controller for one logical request; `url()` names it in the log lines."""
+def build_retrying(config: RegistryConfig, url: str, sleep: Callable[[float], None]) -> Retrying:
+    """A tenacity controller for one logical request; `url` names it in the log lines."""
 
     def log_retry(retry_state: RetryCallState) -> None:
-        failure = retry_state.outcome.exception() if retry_state.outcome else None
-        reason = failure.reason if isinstance(failure, TransientFailure) else repr(failure)
+        # Only a TransientFailure is retried, so only one reaches this hook.
+        outcome = retry_state.outcome
+        failure = cast(TransientFailure, outcome.exception() if outcome else None)
         wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
         logger.warning(
             "GET %s failed (%s); attempt %d of %d, retrying in %.1f s",
-            url(),
-            reason,
+            url,
+            failure.reason,
             retry_state.attempt_number,
             config.max_attempts,
             wait,

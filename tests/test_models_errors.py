@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from models import StudyValidationError, parse_study, parse_study_json
+from tests.conftest import study_record, study_text
 
-STUDIES_DIR = Path(__file__).resolve().parent.parent / "imitation" / "data" / "studies"
-SAMPLE_STUDY = STUDIES_DIR / "NCT00184067.json"
 NCT_ID = "NCT00184067"
 
 Mutation = Callable[[dict[str, Any]], object]
 
 
 @pytest.fixture
-def study_record() -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(SAMPLE_STUDY.read_bytes())
-    return record
+def sample_record() -> dict[str, Any]:
+    return study_record(NCT_ID)
 
 
 def rejection(record: Any) -> StudyValidationError:
@@ -93,10 +90,10 @@ def rejection(record: Any) -> StudyValidationError:
     ],
 )
 def test_wrong_values_are_rejected_naming_study_and_path(
-    study_record: dict[str, Any], mutate: Mutation, path: str, reason: str
+    sample_record: dict[str, Any], mutate: Mutation, path: str, reason: str
 ) -> None:
-    mutate(study_record)
-    error = rejection(study_record)
+    mutate(sample_record)
+    error = rejection(sample_record)
     assert error.nct_id == NCT_ID
     assert str(error).startswith(f"study {NCT_ID} does not fit the study model: {path}: ")
     assert reason in str(error)
@@ -105,10 +102,10 @@ def test_wrong_values_are_rejected_naming_study_and_path(
 
 
 def test_every_offending_path_is_kept_but_the_message_stays_short(
-    study_record: dict[str, Any],
+    sample_record: dict[str, Any],
 ) -> None:
-    study_record["protocolSection"]["conditionsModule"]["conditions"] = [1, 2, 3, 4, 5]
-    error = rejection(study_record)
+    sample_record["protocolSection"]["conditionsModule"]["conditions"] = [1, 2, 3, 4, 5]
+    error = rejection(sample_record)
     paths = [f"/protocolSection/conditionsModule/conditions/{index}" for index in range(5)]
     assert [item["path"] for item in error.errors] == paths
     assert all(path in str(error) for path in paths[:3])
@@ -126,10 +123,10 @@ def test_every_offending_path_is_kept_but_the_message_stays_short(
     ids=["no-nctId", "no-identificationModule", "no-protocolSection"],
 )
 def test_a_record_without_nct_id_is_rejected(
-    study_record: dict[str, Any], mutate: Mutation
+    sample_record: dict[str, Any], mutate: Mutation
 ) -> None:
-    mutate(study_record)
-    error = rejection(study_record)
+    mutate(sample_record)
+    error = rejection(sample_record)
     assert error.nct_id is None
     assert str(error).startswith(
         "study record (no NCT ID found) does not fit the study model: "
@@ -137,9 +134,9 @@ def test_a_record_without_nct_id_is_rejected(
     )
 
 
-def test_a_malformed_nct_id_is_rejected(study_record: dict[str, Any]) -> None:
-    study_record["protocolSection"]["identificationModule"]["nctId"] = "NCT0018406X"
-    error = rejection(study_record)
+def test_a_malformed_nct_id_is_rejected(sample_record: dict[str, Any]) -> None:
+    sample_record["protocolSection"]["identificationModule"]["nctId"] = "NCT0018406X"
+    error = rejection(sample_record)
     assert error.nct_id == "NCT0018406X"
     assert "/protocolSection/identificationModule/nctId: 'NCT0018406X' is not an NCT ID" in str(
         error
@@ -147,10 +144,10 @@ def test_a_malformed_nct_id_is_rejected(study_record: dict[str, Any]) -> None:
 
 
 def test_a_lowercase_nct_id_is_normalised_but_kept_as_written(
-    study_record: dict[str, Any],
+    sample_record: dict[str, Any],
 ) -> None:
-    study_record["protocolSection"]["identificationModule"]["nctId"] = NCT_ID.lower()
-    parsed = parse_study(study_record)
+    sample_record["protocolSection"]["identificationModule"]["nctId"] = NCT_ID.lower()
+    parsed = parse_study(sample_record)
     assert parsed.nct_id == NCT_ID
     identification = parsed.study.protocol_section.identification_module  # type: ignore[union-attr]
     assert identification is not None and identification.nct_id == NCT_ID.lower()
@@ -163,7 +160,7 @@ def test_a_payload_that_is_not_an_object_is_rejected() -> None:
 
 
 def test_invalid_json_is_rejected_naming_the_study_it_mentions() -> None:
-    truncated = SAMPLE_STUDY.read_text(encoding="utf-8")[:2000]
+    truncated = study_text(NCT_ID)[:2000]
     with pytest.raises(StudyValidationError) as caught:
         parse_study_json(truncated)
     assert caught.value.nct_id == NCT_ID
@@ -172,11 +169,11 @@ def test_invalid_json_is_rejected_naming_the_study_it_mentions() -> None:
     assert "\n" not in str(caught.value)
 
 
-def test_raw_payload_errors_match_decoded_record_errors(study_record: dict[str, Any]) -> None:
-    study_record["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = 23.5
-    from_dict = rejection(study_record)
+def test_raw_payload_errors_match_decoded_record_errors(sample_record: dict[str, Any]) -> None:
+    sample_record["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = 23.5
+    from_dict = rejection(sample_record)
     with pytest.raises(StudyValidationError) as caught:
-        parse_study_json(json.dumps(study_record).encode())
+        parse_study_json(json.dumps(sample_record).encode())
     assert str(caught.value) == str(from_dict)
     assert caught.value.errors[0]["path"] == "/protocolSection/designModule/enrollmentInfo/count"
 

@@ -10,17 +10,16 @@ import pytest
 
 from models import content_hash, dump_study, parse_study, parse_study_json
 from models.generated import DesignModule, EnrollmentType, Phase, Status, Study
+from tests.conftest import STUDIES_DIR, study_record
 
-STUDIES_DIR = Path(__file__).resolve().parent.parent / "imitation" / "data" / "studies"
 STUDY_FILES = sorted(STUDIES_DIR.glob("*.json"))
-SAMPLE_STUDY = STUDIES_DIR / "NCT00184067.json"
+SAMPLE_NCT_ID = "NCT00184067"
 """A small real record with phases, interventions and geo-located sites, and no drift."""
 
 
 @pytest.fixture
-def study_record() -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(SAMPLE_STUDY.read_bytes())
-    return record
+def sample_record() -> dict[str, Any]:
+    return study_record(SAMPLE_NCT_ID)
 
 
 def typed_json(value: Any) -> Any:
@@ -74,9 +73,9 @@ def test_raw_payload_parses_like_the_decoded_record(path: Path) -> None:
     assert_lossless(dump_study(from_text.study), json.loads(raw))
 
 
-def test_typed_access_reads_the_record(study_record: dict[str, Any]) -> None:
-    protocol = study_record["protocolSection"]
-    study = parse_study(study_record).study
+def test_typed_access_reads_the_record(sample_record: dict[str, Any]) -> None:
+    protocol = sample_record["protocolSection"]
+    study = parse_study(sample_record).study
     assert study.protocol_section is not None
     status = study.protocol_section.status_module
     design = study.protocol_section.design_module
@@ -89,15 +88,15 @@ def test_typed_access_reads_the_record(study_record: dict[str, Any]) -> None:
 
 
 def test_explicit_null_and_whole_numbers_come_back_as_written(
-    study_record: dict[str, Any],
+    sample_record: dict[str, Any],
 ) -> None:
     """A null is not dropped, and a whole-number coordinate stays an integer (not 52.0)."""
-    identification = study_record["protocolSection"]["identificationModule"]
+    identification = sample_record["protocolSection"]["identificationModule"]
     identification["acronym"] = None
-    location = study_record["protocolSection"]["contactsLocationsModule"]["locations"][0]
+    location = sample_record["protocolSection"]["contactsLocationsModule"]["locations"][0]
     location["geoPoint"] = {"lat": 52, "lon": 13.4}
-    dumped = dump_study(parse_study(study_record).study)
-    assert_lossless(dumped, study_record)
+    dumped = dump_study(parse_study(sample_record).study)
+    assert_lossless(dumped, sample_record)
     assert dumped["protocolSection"]["identificationModule"]["acronym"] is None
 
 

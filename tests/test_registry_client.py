@@ -13,6 +13,7 @@ from models.nct import InvalidNctIdError
 from registry import (
     DEFAULT_PAGE_SIZE,
     BadRequestError,
+    RegistryClient,
     RegistryResponseError,
     StudyNotFoundError,
 )
@@ -86,6 +87,32 @@ def test_fetch_study_sends_the_configured_user_agent():
     with registry.client(fast_config(user_agent="ua-under-test/1")) as client:
         client.fetch_study("NCT00000001")
     assert registry.requests[0].headers["User-Agent"] == "ua-under-test/1"
+
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def https_proxy_mounts(client: RegistryClient) -> list[httpx.BaseTransport | None]:
+    return [
+        transport
+        for pattern, transport in client._http._mounts.items()
+        if pattern.pattern == "https://"
+    ]
+
+
+def test_trust_env_reads_the_proxy_from_the_environment(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    config = fast_config(trust_env=True, max_connections=3)
+    with RegistryClient(config) as client:
+        proxies = https_proxy_mounts(client)
+        pool = client._http._transport._pool
+    assert len(proxies) == 1 and isinstance(proxies[0], httpx.HTTPTransport)
+    assert pool._max_connections == 3
+    with RegistryClient(fast_config(trust_env=False)) as client:
+        assert https_proxy_mounts(client) == []
 
 
 def test_fetch_study_unknown_id_raises_study_not_found_naming_it():

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 
 from registry import RateLimiter, RegistryClient, RegistryConfig
+from tests import conftest
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"
+FIXTURES = conftest.FIXTURES / "ctgov"
 TEST_REGISTRY_URL = "https://registry.test"
 FAST_REQUESTS_PER_MINUTE = 6_000_000.0
 
