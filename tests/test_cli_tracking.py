@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from flows.cli_tracking import register
 from tests.conftest import ROOT, study_record
-from tests.test_tracking import T0, add_version, with_status
+from tests.test_tracking import T0, add_run, add_version, with_status
 from warehouse.database import connect
 from warehouse.diff import diff_records, user_facing
 from warehouse.tracking import record_presence
@@ -41,13 +41,6 @@ def _versions() -> list[dict[str, Any]]:
     return [v1, v2, v3]
 
 
-def _add_run(con: Any, run_id: str, day: int, status: str) -> None:
-    con.execute(
-        "INSERT INTO runs (run_id, started_at, finished_at, status) VALUES (?, ?, ?, ?)",
-        [run_id, T0 + timedelta(days=day), T0 + timedelta(days=day, hours=1), status],
-    )
-
-
 @pytest.fixture(scope="module")
 def warehouse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three runs: run-1 sees both studies, run-2 changes STUDY, run-3 changes it again
@@ -55,15 +48,21 @@ def warehouse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db_path = tmp_path_factory.mktemp("cli") / "ctgov.duckdb"
     con = connect(db_path)
     v1, v2, v3 = _versions()
-    _add_run(con, "run-1", 0, "succeeded")
+    add_run(con, "run-1", 0, "succeeded")
     add_version(con, STUDY, v1, T0, run_id="run-1")
     add_version(con, OTHER, study_record(OTHER), T0, run_id="run-1")
-    _add_run(con, "run-2", 3, "succeeded")
+    add_run(con, "run-2", 3, "succeeded")
     add_version(con, STUDY, v2, T0 + timedelta(days=3), run_id="run-2")
-    _add_run(con, "run-3", 6, "partial")
+    add_run(con, "run-3", 6, "partial")
     add_version(con, STUDY, v3, T0 + timedelta(days=6), run_id="run-3")
-    record_presence(con, run_id="run-3", nct_id=OTHER, version=1, event_type="study_missing",
-                    occurred_at=T0 + timedelta(days=6))
+    record_presence(
+        con,
+        run_id="run-3",
+        nct_id=OTHER,
+        version=1,
+        event_type="study_missing",
+        occurred_at=T0 + timedelta(days=6),
+    )
     con.close()
     return db_path
 
@@ -88,9 +87,7 @@ def test_history_lists_versions_with_a_summary_of_each(warehouse_db: Path) -> No
     assert lines[0] == f"{STUDY}: 3 version(s)"
     assert lines[1].startswith("v1") and lines[1].endswith("first seen (ACTIVE_NOT_RECRUITING)")
     assert lines[2].startswith("v2") and lines[2].endswith(
-        "status ACTIVE_NOT_RECRUITING → COMPLETED; site "
-        + _site_place()
-        + ": unset → COMPLETED"
+        "status ACTIVE_NOT_RECRUITING → COMPLETED; site " + _site_place() + ": unset → COMPLETED"
     )
     assert lines[3].startswith("v3") and lines[3].endswith("enrollment 87 (ACTUAL) → 91 (ACTUAL)")
 
@@ -120,8 +117,11 @@ def test_diff_text_between_chosen_versions(warehouse_db: Path) -> None:
         in lines
     )
     assert "~ protocolSection.designModule.enrollmentInfo.count: 87 → 91" in lines
-    assert any(line.startswith("+ protocolSection.contactsLocationsModule.locations[")
-               and line.endswith('].status: "COMPLETED"') for line in lines)
+    assert any(
+        line.startswith("+ protocolSection.contactsLocationsModule.locations[")
+        and line.endswith('].status: "COMPLETED"')
+        for line in lines
+    )
 
 
 @pytest.mark.parametrize(
@@ -149,10 +149,15 @@ def test_a_missing_database_is_one_line(tmp_path: Path) -> None:
 
 def test_a_locked_database_is_one_line(warehouse_db: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-         "time.sleep(60)", str(warehouse_db)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(warehouse_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
@@ -189,7 +194,13 @@ def test_changes_since_a_date_filtered_by_kind(warehouse_db: Path) -> None:
         (OTHER, 1, "study_missing"),
     ]
     assert set(events[0]) == {
-        "event_id", "nct_id", "version", "run_id", "event_type", "occurred_at", "details",
+        "event_id",
+        "nct_id",
+        "version",
+        "run_id",
+        "event_type",
+        "occurred_at",
+        "details",
     }
 
     filtered = _run(warehouse_db, "changes", "--kind", "status_changed", "--kind", "study_missing")
@@ -231,9 +242,15 @@ def test_every_command_has_an_example_and_a_db_option(command: str) -> None:
 
 def test_the_tracking_commands_do_not_import_prefect() -> None:
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, flows.cli_tracking; print(sorted(m for m in sys.modules "
-         "if m == 'prefect' or m.startswith('prefect.')))"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, flows.cli_tracking; print(sorted(m for m in sys.modules "
+            "if m == 'prefect' or m.startswith('prefect.')))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert probe.stdout.strip() == "[]"

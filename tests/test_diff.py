@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from models.json_pointer import split_pointer
 from tests.conftest import REAL_STUDY_IDS, study_record
 from warehouse.diff import (
     Change,
     apply_changes,
     diff_records,
     match_list,
-    split_pointer,
     user_facing,
 )
 
@@ -43,10 +43,12 @@ def test_reordered_sites_are_not_a_user_facing_change_but_replay_exactly() -> No
     assert [change.op for change in changes] == ["reordered"]
     assert changes[0].path == LOCATIONS
     assert apply_changes(old, changes) == new
-    assert [site["facility"] for site in apply_changes(old, changes)[
-        "protocolSection"]["contactsLocationsModule"]["locations"]] == [
-        site["facility"] for site in sites
-    ]
+    assert [
+        site["facility"]
+        for site in apply_changes(old, changes)["protocolSection"]["contactsLocationsModule"][
+            "locations"
+        ]
+    ] == [site["facility"] for site in sites]
 
 
 def test_a_site_status_change_is_one_change_on_that_site_even_when_sites_move() -> None:
@@ -74,8 +76,9 @@ def test_a_site_status_change_is_one_change_on_that_site_even_when_sites_move() 
         "city": moved["city"],
         "country": moved["country"],
     }
-    assert change.label.endswith(f"locations[{moved['facility']} | {moved['city']} | "
-                                 f"{moved['country']}].status")
+    assert change.label.endswith(
+        f"locations[{moved['facility']} | {moved['city']} | {moved['country']}].status"
+    )
     assert apply_changes(old, diff_records(old, new)) == new
 
 

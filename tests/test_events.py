@@ -142,19 +142,32 @@ def test_site_events_are_one_per_site_even_when_sites_are_reordered() -> None:
     closed = new_sites[2]
     closed["status"] = "COMPLETED"
     dropped = new_sites.pop(5)
-    new_sites.append({"facility": "Centre Léon Bérard", "city": "Lyon", "country": "France",
-                      "status": "NOT_YET_RECRUITING"})
+    new_sites.append(
+        {
+            "facility": "Centre Léon Bérard",
+            "city": "Lyon",
+            "country": "France",
+            "status": "NOT_YET_RECRUITING",
+        }
+    )
 
     events = _events(old, new)
 
     assert _types(events) == ["site_removed", "site_status_changed", "site_added"]
     assert events[0].details == {
-        "facility": dropped["facility"], "city": dropped["city"], "state": dropped.get("state"),
-        "country": dropped["country"], "status": "RECRUITING",
+        "facility": dropped["facility"],
+        "city": dropped["city"],
+        "state": dropped.get("state"),
+        "country": dropped["country"],
+        "status": "RECRUITING",
     }
     assert events[1].details == {
-        "facility": closed["facility"], "city": closed["city"], "state": closed.get("state"),
-        "country": closed["country"], "from": "RECRUITING", "to": "COMPLETED",
+        "facility": closed["facility"],
+        "city": closed["city"],
+        "state": closed.get("state"),
+        "country": closed["country"],
+        "from": "RECRUITING",
+        "to": "COMPLETED",
     }
     assert events[2].details["facility"] == "Centre Léon Bérard"
     assert events[2].details["status"] == "NOT_YET_RECRUITING"
@@ -209,14 +222,19 @@ def test_outcomes_reworded_versus_replaced() -> None:
     primary[1]["timeFrame"] = "24 months"
     replaced = outcomes["secondaryOutcomes"].pop(0)
     outcomes["secondaryOutcomes"].append(
-        {"measure": "Number of hospital admissions for pulmonary exacerbation",
-         "timeFrame": "1 year"}
+        {
+            "measure": "Number of hospital admissions for pulmonary exacerbation",
+            "timeFrame": "1 year",
+        }
     )
 
     events = _events(old, new)
 
     assert _types(events) == [
-        "outcome_reworded", "outcome_reworded", "outcome_removed", "outcome_added",
+        "outcome_reworded",
+        "outcome_reworded",
+        "outcome_removed",
+        "outcome_added",
     ]
     # "BMI" → "BMI (mg/dL)" is too short to be similar text; it counts as reworded because
     # it kept its place, time frame and (absent) description. The secondary outcome that
@@ -225,15 +243,21 @@ def test_outcomes_reworded_versus_replaced() -> None:
         "kind": "primary",
         "measure": primary[1]["measure"],
         "fields": ["timeFrame"],
-        "changes": {"timeFrame": {"from": old["protocolSection"]["outcomesModule"][
-            "primaryOutcomes"][1]["timeFrame"], "to": "24 months"}},
+        "changes": {
+            "timeFrame": {
+                "from": old["protocolSection"]["outcomesModule"]["primaryOutcomes"][1]["timeFrame"],
+                "to": "24 months",
+            }
+        },
     }
     assert events[1].details["kind"] == "primary"
     assert events[1].details["changes"] == {
         "measure": {"from": original_measure, "to": original_measure + " (mg/dL)"}
     }
     assert events[2].details == {
-        "kind": "secondary", "measure": replaced["measure"], "timeFrame": replaced["timeFrame"],
+        "kind": "secondary",
+        "measure": replaced["measure"],
+        "timeFrame": replaced["timeFrame"],
     }
     assert events[3].details["kind"] == "secondary"
 
@@ -249,8 +273,11 @@ def test_posting_results_is_one_event() -> None:
     assert _events(old, new) == [
         Event(
             "results_posted",
-            {"results_first_post_date": _protocol(new)["statusModule"][
-                "resultsFirstPostDateStruct"]["date"]},
+            {
+                "results_first_post_date": _protocol(new)["statusModule"][
+                    "resultsFirstPostDateStruct"
+                ]["date"]
+            },
         )
     ]
 
@@ -309,10 +336,20 @@ def test_a_module_appearing_whole_still_yields_element_events() -> None:
 
 def test_every_event_type_has_a_description() -> None:
     samples: dict[str, dict[str, Any]] = {
-        "date_shifted": {"field": "primary_completion", "from": "2024-01", "to": "2024-03",
-                         "days": 60, "direction": "later"},
-        "site_status_changed": {"facility": "A", "city": "B", "country": "C", "from": "X",
-                                "to": "Y"},
+        "date_shifted": {
+            "field": "primary_completion",
+            "from": "2024-01",
+            "to": "2024-03",
+            "days": 60,
+            "direction": "later",
+        },
+        "site_status_changed": {
+            "facility": "A",
+            "city": "B",
+            "country": "C",
+            "from": "X",
+            "to": "Y",
+        },
     }
     for event_type in EVENT_TYPES:
         text = describe_event(event_type, samples.get(event_type, {}))

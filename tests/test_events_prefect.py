@@ -17,8 +17,13 @@ from warehouse.events import Event
 STATUS = Event("status_changed", {"from": "RECRUITING", "to": "COMPLETED"})
 SITE = Event(
     "site_added",
-    {"facility": "Mayo Clinic", "city": "Rochester", "state": "Minnesota",
-     "country": "United States", "status": "RECRUITING"},
+    {
+        "facility": "Mayo Clinic",
+        "city": "Rochester",
+        "state": "Minnesota",
+        "country": "United States",
+        "status": "RECRUITING",
+    },
 )
 
 

@@ -1,8 +1,8 @@
 """Helpers shared by the normalize, export, console and queries-doc tests (no tests here).
 
 Real registry records come from ``imitation/data/studies`` (copied into the project). Versions
-are inserted with SQL, the way the snapshot store does, and normalized through
-``normalize_versions`` inside one transaction with the ``batch_versions`` temp table.
+are inserted with the snapshot store's own statement (``insert_versions.sql``) and normalized
+through ``normalize_versions`` inside one transaction with the ``batch_versions`` temp table.
 """
 
 from __future__ import annotations
@@ -14,31 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from models.hashing import content_hash
+from tests.conftest import STUDIES_DIR
 from warehouse.database import connect
 from warehouse.normalize import normalize_versions
+from warehouse.sql_text import load_sql
+from warehouse.store import VERSION_STAGE_SCHEMA
+from warehouse.transactions import transaction
 
-RECORDS_DIR = Path(__file__).resolve().parents[1] / "imitation" / "data" / "studies"
 FIRST_SEEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-_INSERT_VERSION = """
-INSERT INTO study_versions
-    (nct_id, version, content_hash, valid_from, valid_to, source, registry_version, run_id, record,
-     overall_status, last_update_post_date, brief_title, phases, enrollment_count)
-SELECT $nct_id, $version, $hash, $valid_from, $valid_to, 'observed', NULL, 'test-run', r,
-    r ->> '$.protocolSection.statusModule.overallStatus',
-    TRY_CAST(r ->> '$.protocolSection.statusModule.lastUpdatePostDateStruct.date' AS DATE),
-    r ->> '$.protocolSection.identificationModule.briefTitle',
-    CAST(json_extract(r, '$.protocolSection.designModule.phases') AS VARCHAR[]),
-    TRY_CAST(r ->> '$.protocolSection.designModule.enrollmentInfo.count' AS BIGINT)
-FROM (SELECT $text::JSON AS r)
-"""
 
 
 def real_records() -> dict[str, str]:
     """NCT ID -> the record's JSON text exactly as stored in the project."""
-    return {path.stem: path.read_text("utf-8") for path in sorted(RECORDS_DIR.glob("*.json"))}
+    return {path.stem: path.read_text("utf-8") for path in sorted(STUDIES_DIR.glob("*.json"))}
 
 
 def insert_version(
@@ -50,34 +41,46 @@ def insert_version(
     valid_from: datetime = FIRST_SEEN,
     valid_to: datetime | None = None,
 ) -> None:
-    con.execute(
-        _INSERT_VERSION,
-        {
-            "nct_id": nct_id,
-            "version": version,
-            "hash": content_hash(json.loads(text)),
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-            "text": text,
-        },
+    """Insert one version with the store's own statement (``insert_versions.sql``)."""
+    staged_versions = pa.Table.from_pylist(  # noqa: F841 (scanned by SQL)
+        [
+            {
+                "nct_id": nct_id,
+                "version": version,
+                "content_hash": content_hash(json.loads(text)),
+                "valid_from": valid_from,
+                "source": "observed",
+                "registry_version": None,
+                "run_id": "test-run",
+                "record": text,
+            }
+        ],
+        schema=VERSION_STAGE_SCHEMA,
     )
+    con.execute(load_sql("insert_versions.sql"))
+    if valid_to is not None:
+        con.execute(
+            "UPDATE study_versions SET valid_to = ? WHERE nct_id = ? AND version = ?",
+            [valid_to, nct_id, version],
+        )
 
 
 def normalize_keys(
     con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, int]]
 ) -> dict[str, int]:
     """Normalize ``keys`` the way the store does: one transaction, temp table batch_versions."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    pairs = list(keys)
+    staged_keys = pa.table(  # noqa: F841 (scanned by SQL)
+        {
+            "nct_id": pa.array([nct_id for nct_id, _ in pairs], pa.string()),
+            "version": pa.array([version for _, version in pairs], pa.int32()),
+        }
+    )
+    with transaction(con):
         con.execute("CREATE OR REPLACE TEMP TABLE batch_versions (nct_id VARCHAR, version INTEGER)")
-        for nct_id, version in keys:
-            con.execute("INSERT INTO batch_versions VALUES (?, ?)", [nct_id, version])
+        con.execute("INSERT INTO batch_versions SELECT * FROM staged_keys")
         counts = normalize_versions(con)
         con.execute("DROP TABLE batch_versions")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return counts
 
 

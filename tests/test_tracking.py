@@ -11,11 +11,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from models.hashing import content_hash
 from tests.conftest import study_record
 from warehouse.database import connect
 from warehouse.diff import diff_records, user_facing
 from warehouse.events import Event
+from warehouse.store import ObservedStudy, SnapshotStore
 from warehouse.tracking import record_new_version, record_presence
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
@@ -29,49 +29,27 @@ def add_version(
     at: datetime,
     run_id: str = "run-1",
 ) -> list[Event]:
-    """What the snapshot store does for a changed study: close the current row, insert the new
-    one, record changes and events, all in one transaction."""
-    rows = con.execute(
-        "SELECT version, CAST(record AS VARCHAR) FROM study_versions "
-        "WHERE nct_id = ? AND valid_to IS NULL",
-        [nct_id],
-    ).fetchall()
-    previous_version = rows[0][0] if rows else None
-    previous_record = json.loads(rows[0][1]) if rows else None
-    version = 1 if previous_version is None else previous_version + 1
-    protocol = record["protocolSection"]
-    con.execute("BEGIN TRANSACTION")
-    con.execute(
-        "UPDATE study_versions SET valid_to = ? WHERE nct_id = ? AND valid_to IS NULL", [at, nct_id]
+    """Store ``record`` as the study's next version the way an ingest run does (one store batch)
+    and return the events that gave it."""
+    (stored,) = SnapshotStore(con).store_batch(
+        run_id, [ObservedStudy(nct_id, record, json.dumps(record))], observed_at=at
     )
+    return stored.events
+
+
+def add_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, day: int, status: str, finished: bool = True
+) -> None:
+    """A ``runs`` row started ``day`` days after T0 and, when ``finished``, ended an hour later."""
     con.execute(
-        "INSERT INTO study_versions (nct_id, version, content_hash, valid_from, source, run_id, "
-        "record, overall_status, brief_title, enrollment_count) "
-        "VALUES (?, ?, ?, ?, 'observed', ?, ?, ?, ?, ?)",
+        "INSERT INTO runs (run_id, started_at, finished_at, status) VALUES (?, ?, ?, ?)",
         [
-            nct_id,
-            version,
-            content_hash(record),
-            at,
             run_id,
-            json.dumps(record),
-            protocol["statusModule"].get("overallStatus"),
-            protocol["identificationModule"].get("briefTitle"),
-            protocol.get("designModule", {}).get("enrollmentInfo", {}).get("count"),
+            T0 + timedelta(days=day),
+            T0 + timedelta(days=day, hours=1) if finished else None,
+            status,
         ],
     )
-    events = record_new_version(
-        con,
-        run_id=run_id,
-        nct_id=nct_id,
-        version=version,
-        record=record,
-        previous_version=previous_version,
-        previous_record=previous_record,
-        occurred_at=at,
-    )
-    con.execute("COMMIT")
-    return events
 
 
 def with_status(record: dict[str, Any], status: str) -> dict[str, Any]:
@@ -159,8 +137,13 @@ def test_the_changes_are_written_in_the_callers_transaction(con: duckdb.DuckDBPy
     add_version(con, "NCT00973089", old, T0)
     con.execute("BEGIN TRANSACTION")
     record_new_version(
-        con, run_id="run-2", nct_id="NCT00973089", version=2,
-        record=with_status(old, "RECRUITING"), previous_version=1, previous_record=old,
+        con,
+        run_id="run-2",
+        nct_id="NCT00973089",
+        version=2,
+        record=with_status(old, "RECRUITING"),
+        previous_version=1,
+        previous_record=old,
         occurred_at=T0,
     )
     con.execute("ROLLBACK")
@@ -187,8 +170,14 @@ def test_a_big_diff_is_stored_in_one_bulk_insert(con: duckdb.DuckDBPyConnection)
 def test_previous_version_and_record_come_together(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ValueError, match="NCT00973089 v2"):
         record_new_version(
-            con, run_id="r", nct_id="NCT00973089", version=2, record={}, previous_version=1,
-            previous_record=None, occurred_at=T0,
+            con,
+            run_id="r",
+            nct_id="NCT00973089",
+            version=2,
+            record={},
+            previous_version=1,
+            previous_record=None,
+            occurred_at=T0,
         )
 
 
@@ -198,13 +187,22 @@ def test_presence_events_follow_the_version_events_of_the_run(
     record = study_record("NCT00184067")
     add_version(con, "NCT00184067", record, T0)
     missing = record_presence(
-        con, run_id="run-2", nct_id="NCT00184067", version=1, event_type="study_missing",
+        con,
+        run_id="run-2",
+        nct_id="NCT00184067",
+        version=1,
+        event_type="study_missing",
         occurred_at=T0 + timedelta(days=1),
     )
-    add_version(con, "NCT00184067", with_status(record, "COMPLETED"), T0 + timedelta(days=2),
-                run_id="run-3")
+    add_version(
+        con, "NCT00184067", with_status(record, "COMPLETED"), T0 + timedelta(days=2), run_id="run-3"
+    )
     back = record_presence(
-        con, run_id="run-3", nct_id="NCT00184067", version=2, event_type="study_reappeared",
+        con,
+        run_id="run-3",
+        nct_id="NCT00184067",
+        version=2,
+        event_type="study_reappeared",
         occurred_at=T0 + timedelta(days=2),
     )
 
@@ -242,7 +240,13 @@ def test_status_history_collapses_versions_into_status_periods(
     ]
     period, status, since, until, days, first, last, current = rows[2]
     assert (period, status, since, until, first, last, current) == (
-        3, "COMPLETED", T0 + timedelta(days=80), None, 4, 4, True
+        3,
+        "COMPLETED",
+        T0 + timedelta(days=80),
+        None,
+        4,
+        4,
+        True,
     )
     assert days == (datetime.now(UTC) - since).days
 
@@ -253,8 +257,14 @@ def test_current_studies_shows_the_current_version_and_missing_since(
     record = study_record("NCT05594173")
     add_version(con, "NCT05594173", with_status(record, "RECRUITING"), T0)
     add_version(con, "NCT05594173", record, T0 + timedelta(days=5))
-    record_presence(con, run_id="run-9", nct_id="NCT05594173", version=2,
-                    event_type="study_missing", occurred_at=T0 + timedelta(days=9))
+    record_presence(
+        con,
+        run_id="run-9",
+        nct_id="NCT05594173",
+        version=2,
+        event_type="study_missing",
+        occurred_at=T0 + timedelta(days=9),
+    )
 
     columns = (
         "nct_id, version, current_since, overall_status, enrollment_count, enrollment_type, "
@@ -263,12 +273,27 @@ def test_current_studies_shows_the_current_version_and_missing_since(
     rows = con.execute(f"SELECT {columns} FROM current_studies").fetchall()
     assert rows == [
         (
-            "NCT05594173", 2, T0 + timedelta(days=5), "COMPLETED", 20, "ACTUAL", "OBSERVATIONAL",
-            "University Health Network, Toronto", "2019-09-13", "2020-12-20", True,
+            "NCT05594173",
+            2,
+            T0 + timedelta(days=5),
+            "COMPLETED",
+            20,
+            "ACTUAL",
+            "OBSERVATIONAL",
+            "University Health Network, Toronto",
+            "2019-09-13",
+            "2020-12-20",
+            True,
             T0 + timedelta(days=9),
         )
     ]
 
-    record_presence(con, run_id="run-10", nct_id="NCT05594173", version=2,
-                    event_type="study_reappeared", occurred_at=T0 + timedelta(days=10))
+    record_presence(
+        con,
+        run_id="run-10",
+        nct_id="NCT05594173",
+        version=2,
+        event_type="study_reappeared",
+        occurred_at=T0 + timedelta(days=10),
+    )
     assert con.execute("SELECT missing_since FROM current_studies").fetchall() == [(None,)]

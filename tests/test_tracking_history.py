@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT, study_record
-from tests.test_tracking import T0, add_version, with_status
+from tests.test_tracking import T0, add_run, add_version, with_status
 from warehouse import history
 from warehouse.database import connect
 
@@ -24,15 +24,6 @@ def con(db_path: Path) -> duckdb.DuckDBPyConnection:
         add_version(con, "NCT00973089", with_status(record, status), T0 + timedelta(days=day))
     add_version(con, "NCT06171568", study_record("NCT06171568"), T0 + timedelta(days=3))
     return con
-
-
-def _add_run(con: duckdb.DuckDBPyConnection, run_id: str, day: int, status: str,
-             finished: bool = True) -> None:
-    con.execute(
-        "INSERT INTO runs (run_id, started_at, finished_at, status) VALUES (?, ?, ?, ?)",
-        [run_id, T0 + timedelta(days=day),
-         T0 + timedelta(days=day, hours=1) if finished else None, status],
-    )
 
 
 def test_state_as_of_an_instant_takes_a_version_that_starts_exactly_then(
@@ -55,21 +46,26 @@ def test_state_as_of_a_date_is_the_end_of_that_day(con: duckdb.DuckDBPyConnectio
 def test_the_documented_sql_recipe_agrees_with_state_as_of(con: duckdb.DuckDBPyConnection) -> None:
     docs = (ROOT / "docs" / "changes.md").read_text("utf-8")
     recipe = next(
-        block for block in re.findall(r"```sql\n(.*?)```", docs, re.DOTALL)
+        block
+        for block in re.findall(r"```sql\n(.*?)```", docs, re.DOTALL)
         if "valid_to IS NULL OR valid_to >" in block
     )
     moment = T0 + timedelta(days=5, seconds=-1)
     sql = recipe.replace("TIMESTAMPTZ '2024-06-30 23:59:59+00'", f"TIMESTAMPTZ '{moment}'")
     rows = con.execute(sql).fetchall()
-    assert [(r[0], r[1]) for r in rows] == [
-        (s.nct_id, s.version) for s in history.state_as_of(con, moment)
-    ] == [("NCT00973089", 2), ("NCT06171568", 1)]
+    assert (
+        [(r[0], r[1]) for r in rows]
+        == [(s.nct_id, s.version) for s in history.state_as_of(con, moment)]
+        == [("NCT00973089", 2), ("NCT06171568", 1)]
+    )
 
 
 def test_record_as_of_picks_the_version_valid_then(con: duckdb.DuckDBPyConnection) -> None:
     found = history.record_as_of(con, "NCT00973089", T0 + timedelta(days=4))
     assert (found.version, found.valid_from, found.valid_to) == (
-        2, T0 + timedelta(days=2), T0 + timedelta(days=5)
+        2,
+        T0 + timedelta(days=2),
+        T0 + timedelta(days=5),
     )
     assert found.record == with_status(study_record("NCT00973089"), "RECRUITING")
     assert history.record_as_of(con, "NCT00973089").version == 3
@@ -79,12 +75,12 @@ def test_the_last_run_cutoff_is_the_previous_successful_sync(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     assert history.last_run_cutoff(con) is None
-    _add_run(con, "run-1", 0, "succeeded")
+    add_run(con, "run-1", 0, "succeeded")
     assert history.last_run_cutoff(con) is None
-    _add_run(con, "run-2", 2, "failed")
+    add_run(con, "run-2", 2, "failed")
     assert history.last_run_cutoff(con) == T0 + timedelta(hours=1)
-    _add_run(con, "run-3", 3, "partial")
-    _add_run(con, "run-4", 5, "running", finished=False)
+    add_run(con, "run-3", 3, "partial")
+    add_run(con, "run-4", 5, "running", finished=False)
     assert history.last_run_cutoff(con) == T0 + timedelta(days=3, hours=1)
 
     cutoff, events = history.events_since_last_run(con)

@@ -2,8 +2,9 @@
 
 Each study's timeline (``imitation/data/timeline``) declares, per version, the event kinds a
 correct tracker derives from the previous version, and when the study goes missing or comes
-back. Replaying every study through ``record_new_version`` / ``record_presence`` into a real
-DuckDB file must store exactly those kinds (none for a version that changes no tracked field).
+back. Replaying every study through the snapshot store (versions) and ``record_presence`` into a
+real DuckDB file must store exactly those kinds (none for a version that changes no tracked
+field).
 The timeline lists kinds, not counts: a version that moves both completion dates has two
 ``date_shifted`` events and lists the kind once.
 """
@@ -48,7 +49,8 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     run_id=run_id,
                     nct_id=nct_id,
                     version=last_version or None,
-                    event_type="study_missing" if "study_missing" in change.events
+                    event_type="study_missing"
+                    if "study_missing" in change.events
                     else "study_reappeared",
                     occurred_at=_at(change.date),
                 )

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Literal, TypeAlias
 
+from models.json_pointer import escape_token, split_pointer
+
 JsonValue: TypeAlias = Any
 """A value parsed from JSON: dict, list, str, int, float, bool or None."""
 
 Op = Literal["added", "removed", "changed", "reordered"]
-OPS: tuple[Op, ...] = ("added", "removed", "changed", "reordered")
 USER_FACING_OPS: frozenset[Op] = frozenset({"added", "removed", "changed"})
 
 KeySpec = tuple[tuple[str, ...], ...]
@@ -151,20 +152,6 @@ def user_facing(changes: Iterable[Change]) -> list[Change]:
     return [change for change in changes if change.is_user_facing]
 
 
-def escape_segment(segment: str) -> str:
-    """RFC 6901 escaping of one path segment."""
-    return segment.replace("~", "~0").replace("/", "~1")
-
-
-def split_pointer(path: str) -> list[str]:
-    """The unescaped segments of a JSON pointer (``""`` is the whole record)."""
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise ValueError(f"change path {path!r} is not a JSON pointer: it must start with '/'")
-    return [part.replace("~1", "/").replace("~0", "~") for part in path[1:].split("/")]
-
-
 def natural_key(element: JsonValue, list_field: str | None) -> dict[str, JsonValue] | None:
     """The natural key of ``element`` in the list named ``list_field``, or None if it has none."""
     spec = NATURAL_KEYS.get(list_field or "")
@@ -188,14 +175,29 @@ def match_list(
     so an edited element of an unkeyed list is a change inside it rather than remove + add.
     Plain values never pair unless equal: such lists behave as multisets.
     """
+    return _match_keyed(
+        old,
+        new,
+        [natural_key(element, list_field) for element in old],
+        [natural_key(element, list_field) for element in new],
+    )
+
+
+def _match_keyed(
+    old: Sequence[JsonValue],
+    new: Sequence[JsonValue],
+    old_keys: Sequence[dict[str, JsonValue] | None],
+    new_keys: Sequence[dict[str, JsonValue] | None],
+) -> ListMatch:
+    """:func:`match_list` with each element's natural key already computed."""
     old_slots: dict[Hashable, list[int]] = defaultdict(list)
     for index, element in enumerate(old):
-        old_slots[_match_token(element, list_field)].append(index)
+        old_slots[_match_token(element, old_keys[index])].append(index)
     taken: dict[Hashable, int] = defaultdict(int)
     pairs: list[tuple[int, int]] = []
     unmatched_new: list[int] = []
     for index, element in enumerate(new):
-        token = _match_token(element, list_field)
+        token = _match_token(element, new_keys[index])
         slots = old_slots.get(token)
         position = taken[token]
         if slots is not None and position < len(slots):
@@ -206,8 +208,8 @@ def match_list(
     paired_old = {old_index for old_index, _ in pairs}
     unmatched_old = [index for index in range(len(old)) if index not in paired_old]
 
-    leftover_old = [i for i in unmatched_old if _is_unkeyed_object(old[i], list_field)]
-    leftover_new = [j for j in unmatched_new if _is_unkeyed_object(new[j], list_field)]
+    leftover_old = [i for i in unmatched_old if _is_unkeyed_object(old[i], old_keys[i])]
+    leftover_new = [j for j in unmatched_new if _is_unkeyed_object(new[j], new_keys[j])]
     positional = list(zip(leftover_old, leftover_new, strict=False))
     if positional:
         pairs.extend(positional)
@@ -219,17 +221,15 @@ def match_list(
     return ListMatch(pairs=pairs, removed=unmatched_old, added=unmatched_new)
 
 
-def _match_token(element: JsonValue, list_field: str | None) -> Hashable:
-    spec = NATURAL_KEYS.get(list_field or "")
-    if spec is not None and isinstance(element, dict):
-        for alternative in spec:
-            if any(name in element for name in alternative):
-                return ("key", alternative, tuple(_hashable(element.get(n)) for n in alternative))
+def _match_token(element: JsonValue, key: dict[str, JsonValue] | None) -> Hashable:
+    """What pairs ``element`` across versions: its natural ``key`` if it has one, else itself."""
+    if key is not None:
+        return ("key", tuple(key), tuple(map(_hashable, key.values())))
     return ("value", _hashable(element))
 
 
-def _is_unkeyed_object(element: JsonValue, list_field: str | None) -> bool:
-    return isinstance(element, dict) and natural_key(element, list_field) is None
+def _is_unkeyed_object(element: JsonValue, key: dict[str, JsonValue] | None) -> bool:
+    return isinstance(element, dict) and key is None
 
 
 def _hashable(value: JsonValue) -> Hashable:
@@ -283,7 +283,7 @@ def _diff_dict(
             out.append(
                 Change(_child(path, name), "added", None, new_value, key, _dotted(label, name))
             )
-        elif old_value != new_value or type(old_value) is not type(new_value):
+        else:
             _diff_value(
                 old_value, new_value, _child(path, name), _dotted(label, name), name, key, out
             )
@@ -298,9 +298,11 @@ def _diff_list(
     outer_key: dict[str, JsonValue] | None,
     out: list[Change],
 ) -> None:
-    match = match_list(old, new, field_name)
+    old_keys = [natural_key(element, field_name) for element in old]
+    new_keys = [natural_key(element, field_name) for element in new]
+    match = _match_keyed(old, new, old_keys, new_keys)
     for index in match.removed:
-        element_key = natural_key(old[index], field_name)
+        element_key = old_keys[index]
         out.append(
             Change(
                 f"{path}/{index}",
@@ -319,12 +321,18 @@ def _diff_list(
     partner = {new_index: old_index for old_index, new_index in match.pairs}
     added = set(match.added)
     for index, new_element in enumerate(new):
-        element_key = natural_key(new_element, field_name)
+        element_key = new_keys[index]
         element_label = label + _key_text(element_key, index)
         if index in added:
             out.append(
-                Change(f"{path}/{index}", "added", None, new_element, element_key or outer_key,
-                       element_label)
+                Change(
+                    f"{path}/{index}",
+                    "added",
+                    None,
+                    new_element,
+                    element_key or outer_key,
+                    element_label,
+                )
             )
             continue
         _diff_value(
@@ -339,7 +347,7 @@ def _diff_list(
 
 
 def _child(path: str, name: str) -> str:
-    return f"{path}/{escape_segment(name)}"
+    return f"{path}/{escape_token(name)}"
 
 
 def _dotted(label: str, name: str) -> str:
@@ -366,13 +374,21 @@ def apply_changes(old: dict[str, JsonValue], changes: Sequence[Change]) -> dict[
     root = _Node()
     for change in changes:
         node = root
-        for segment in split_pointer(change.path):
+        for segment in _segments(change.path):
             node = node.children.setdefault(segment, _Node())
         node.exact.append(change)
     result = _apply(old, root, "")
     if not isinstance(result, dict):
         raise ValueError("changes replace the whole record with a non-object; they do not fit")
     return result
+
+
+def _segments(path: str) -> list[str]:
+    """The unescaped segments of a change's path; a path that is no JSON pointer says so."""
+    try:
+        return split_pointer(path)
+    except ValueError as error:
+        raise ValueError(f"change path {error}") from None
 
 
 def _apply(value: JsonValue, node: _Node, path: str) -> JsonValue:

@@ -4,7 +4,7 @@
 ``status_changed`` or ``site_added``, each with a small JSON ``details`` object. The two
 presence events, ``study_missing`` and ``study_reappeared``, come from runs (the registry stops
 or resumes returning a tracked study), not from diffs: see
-:func:`warehouse.tracking.record_presence`.
+:meth:`warehouse.tracking.TrackingBatch.add_presence`.
 Bookkeeping fields (the last-update dates, ``statusVerifiedDate``, ``versionHolder``) never make
 an event. docs/changes.md lists every type with its details.
 
@@ -33,14 +33,6 @@ OUTCOME_REWORD_MIN_SIMILARITY = 0.6
 
 SUMMARY_TEXT_LIMIT = 80
 """Longest free text (a measure, a reason) quoted in a one-line description."""
-
-BOOKKEEPING_PATHS: tuple[str, ...] = (
-    "/protocolSection/statusModule/lastUpdatePostDateStruct",
-    "/protocolSection/statusModule/lastUpdateSubmitDate",
-    "/protocolSection/statusModule/statusVerifiedDate",
-    "/derivedSection/miscInfoModule/versionHolder",
-)
-"""Fields the registry updates on every posting; they change without the study changing."""
 
 _STATUS = "/protocolSection/statusModule"
 _ENROLLMENT = "/protocolSection/designModule/enrollmentInfo"

@@ -319,10 +319,8 @@ def events_since_last_run(
 ) -> tuple[datetime | None, list[StoredEvent]]:
     """The cutoff and the events after it: what the most recent run brought."""
     cutoff = last_run_cutoff(con)
-    events = events_since(con, cutoff, kinds=kinds)
-    if cutoff is not None:
-        events = [event for event in events if event.occurred_at > cutoff]
-    return cutoff, events
+    after = None if cutoff is None else exclusive_bound(cutoff)
+    return cutoff, events_since(con, after, kinds=kinds)
 
 
 def exclusive_bound(as_of: datetime | date) -> datetime:

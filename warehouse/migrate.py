@@ -9,6 +9,7 @@ message rather than guessed at.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -64,8 +65,15 @@ def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     return [m for m in known if m.name not in applied]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every pending migration; return the names applied (empty when up to date)."""
+def migrate(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    on_applied: Callable[[Migration], None] | None = None,
+) -> list[str]:
+    """Apply every pending migration; return the names applied (empty when up to date).
+
+    ``on_applied`` is called after each migration commits, e.g. to see what it created.
+    """
     con.execute(_CREATE_LEDGER)
     done: list[str] = []
     for migration in pending_migrations(con):
@@ -73,4 +81,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute(migration.sql)
             con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [migration.name])
         done.append(migration.name)
+        if on_applied is not None:
+            on_applied(migration)
     return done

@@ -9,14 +9,13 @@ grouped by the migration that creates them, in migration order, and sorted by na
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from warehouse.database import DUCKDB_CONFIG, connect
-from warehouse.migrate import available_migrations
+from warehouse.database import DUCKDB_CONFIG
+from warehouse.migrate import Migration, available_migrations, migrate
 
 DEFAULT_SCHEMA_DOC = Path("docs/schema.md")
 BOOKKEEPING_SECTION = "bookkeeping"
@@ -76,14 +75,25 @@ class SchemaObject:
 
 
 def fresh_schema_doc() -> str:
-    """The schema document of a database created from scratch by this code's migrations."""
-    owners = _objects_by_migration()
-    with tempfile.TemporaryDirectory(prefix="ctgov-schema-") as tmp:
-        con = connect(Path(tmp) / "schema.duckdb")
-        try:
-            return render_schema_doc(con, owners)
-        finally:
-            con.close()
+    """The schema document of a database created from scratch by this code's migrations.
+
+    Each object belongs to the first migration after which it exists; what migrate.py creates
+    itself (the ``schema_migrations`` ledger) goes to the bookkeeping section.
+    """
+    owners: dict[str, tuple[str, str]] = {}
+    con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+
+    def record_owners(migration: Migration) -> None:
+        summary = _migration_summary(migration.sql)
+        for _kind, name, _comment in con.execute(_OBJECTS).fetchall():
+            if name not in BOOKKEEPING_COMMENTS:
+                owners.setdefault(name, (migration.name, summary))
+
+    try:
+        migrate(con, on_applied=record_owners)
+        return render_schema_doc(con, owners)
+    finally:
+        con.close()
 
 
 def render_schema_doc(
@@ -158,21 +168,6 @@ def _render_macro(con: duckdb.DuckDBPyConnection, obj: SchemaObject) -> list[str
     rows = con.execute(_MACRO_PARAMETERS, [obj.name]).fetchall()
     parameters = ", ".join(rows[0][0]) if rows and rows[0][0] else ""
     return [f"### macro `{obj.name}({parameters})`", "", _one_line(obj.comment), ""]
-
-
-def _objects_by_migration() -> dict[str, tuple[str, str]]:
-    """Replay the migrations on a scratch database to learn which one creates each object."""
-    owners: dict[str, tuple[str, str]] = {}
-    con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
-    try:
-        for migration in available_migrations():
-            con.execute(migration.sql)
-            summary = _migration_summary(migration.sql)
-            for _kind, name, _comment in con.execute(_OBJECTS).fetchall():
-                owners.setdefault(name, (migration.name, summary))
-    finally:
-        con.close()
-    return owners
 
 
 def _migration_summary(sql: str) -> str:

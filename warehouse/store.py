@@ -215,30 +215,23 @@ class SnapshotStore:
         if version_rows:
             self._insert_versions(version_rows, when)
 
+        batch = tracking.TrackingBatch(run_id, when)
         results: list[StoredStudy] = []
         for study, outcome, version, previous in plans:
             events: list[Event] = []
             if outcome != "unchanged":
                 prior_version = previous.version if previous else None
-                events = tracking.record_new_version(
-                    self.con,
-                    run_id=run_id,
+                events = batch.add_version(
                     nct_id=study.nct_id,
                     version=version,
                     record=study.record,
                     previous_version=prior_version,
                     previous_record=previous_records.get(study.nct_id),
-                    occurred_at=when,
                 )
             if study.nct_id in was_missing:
                 events.append(
-                    tracking.record_presence(
-                        self.con,
-                        run_id=run_id,
-                        nct_id=study.nct_id,
-                        version=version,
-                        event_type="study_reappeared",
-                        occurred_at=when,
+                    batch.add_presence(
+                        nct_id=study.nct_id, version=version, event_type="study_reappeared"
                     )
                 )
             results.append(
@@ -251,6 +244,7 @@ class SnapshotStore:
                     events=events,
                 )
             )
+        batch.flush(self.con)
 
         self._insert_observations(
             [
@@ -273,19 +267,15 @@ class SnapshotStore:
         with transaction(self.con):
             current = self._current_versions(ids)
             already_missing = self._last_seen_missing(ids, run_id)
+            batch = tracking.TrackingBatch(run_id, when)
             results: list[StoredStudy] = []
             for nct_id in ids:
                 tracked = current.get(nct_id)
                 events: list[Event] = []
                 if tracked is not None and nct_id not in already_missing:
                     events.append(
-                        tracking.record_presence(
-                            self.con,
-                            run_id=run_id,
-                            nct_id=nct_id,
-                            version=tracked.version,
-                            event_type="study_missing",
-                            occurred_at=when,
+                        batch.add_presence(
+                            nct_id=nct_id, version=tracked.version, event_type="study_missing"
                         )
                     )
                 results.append(
@@ -297,6 +287,7 @@ class SnapshotStore:
                         events=events,
                     )
                 )
+            batch.flush(self.con)
             self._insert_observations([_observation(run_id, n, when, "missing") for n in ids])
         return results
 
