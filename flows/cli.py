@@ -16,9 +16,8 @@ from rich.console import Console
 
 from flows import cli_sql, cli_tracking, progress, quiet_prefect_console
 from flows.cli_common import EXIT_FAILED, EXIT_USAGE, fail
-from flows.pipeline import resolve_ids
 from flows.settings import settings_with
-from flows.watchlist import WatchlistError
+from flows.watchlist import WatchlistError, resolve_ids
 from models.nct import InvalidNctIdError
 from registry.errors import RegistryError
 from warehouse.database import connect

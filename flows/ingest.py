@@ -16,6 +16,7 @@ from flows import pipeline, progress
 from flows.prefect_events import emit_study_events
 from flows.settings import Settings, settings_with
 from flows.summary import RunSummary, build_summary, to_markdown
+from flows.watchlist import resolve_ids
 from registry.types import RawStudy
 from warehouse.lock import run_lock
 from warehouse.store import RunCounts, RunStatus, StoredStudy
@@ -27,7 +28,7 @@ TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE}
 @task(name="resolve watchlist", **TASK_OPTIONS)
 def resolve_watchlist(settings: Settings, nct_ids: list[str] | None) -> list[str]:
     """The NCT IDs to fetch: the ones given, else the watchlist's."""
-    return pipeline.resolve_ids(nct_ids, settings.watchlist)
+    return resolve_ids(nct_ids, settings.watchlist)
 
 
 @task(name="start run", **TASK_OPTIONS)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flows.settings import Settings
-from flows.watchlist import load_watchlist
 from models import DriftItem, StudyValidationError, parse_study
-from models.nct import normalize_nct_ids
 from registry import RegistryClient, RegistryConfig, RegistryVersion
 from registry.config import DEFAULT_BACKOFF_JITTER_S
 from registry.types import RawStudy
@@ -56,13 +53,6 @@ class Validated:
     @property
     def drift_count(self) -> int:
         return sum(len(items) for items in self.drift.values())
-
-
-def resolve_ids(nct_ids: Sequence[str] | None, watchlist: Path) -> list[str]:
-    """The IDs a run fetches: those given (normalised), else the watchlist's."""
-    if nct_ids:
-        return normalize_nct_ids(nct_ids)
-    return load_watchlist(watchlist).nct_ids
 
 
 def registry_config(settings: Settings) -> RegistryConfig:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from models.nct import normalize_nct_id
+from models.nct import normalize_nct_id, normalize_nct_ids
 
 
 class WatchlistError(ValueError):
@@ -49,3 +50,10 @@ def load_watchlist(path: Path) -> Watchlist:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise WatchlistError(f"watchlist {path}: {where}: {first['msg']}") from None
+
+
+def resolve_ids(nct_ids: Sequence[str] | None, watchlist: Path) -> list[str]:
+    """The IDs a run fetches: those given (normalised), else the watchlist's."""
+    if nct_ids:
+        return normalize_nct_ids(nct_ids)
+    return load_watchlist(watchlist).nct_ids
