@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: ingest test demo lint typecheck unit bench models clean
+.PHONY: ingest test demo lint typecheck unit clock-sweep bench models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,21 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
+# The suite again on a shifted clock (libfaketime also shifts DuckDB's now()): just after
+# midnight UTC in a zone still on the previous day, and just before midnight UTC in a zone
+# already on the next one. A test that depends on the hour or the time zone fails here.
+# CI runs it after `make test`; it needs faketime (apt-get install -y faketime).
+SWEEP_DAY = $$(date -u +%F)
+clock-sweep: $(STAMP)
+	@command -v faketime >/dev/null || { echo "clock-sweep needs faketime: apt-get install -y faketime" >&2; exit 1; }
+	TZ=America/Adak faketime "$(SWEEP_DAY) 00:30:00 UTC" $(BIN)/pytest -q -p no:cacheprovider
+	TZ=Pacific/Kiritimati faketime "$(SWEEP_DAY) 23:30:00 UTC" $(BIN)/pytest -q -p no:cacheprovider
+
 demo: $(STAMP)
 	$(BIN)/python -m flows.demo
 
 bench: $(STAMP)
+	$(BIN)/python -m bench.bench_cli
 	$(BIN)/python -m bench.bench_diff
 	$(BIN)/python -m bench.bench_normalize
 	$(BIN)/python -m bench.bench_models

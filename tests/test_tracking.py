@@ -224,31 +224,53 @@ def test_status_history_collapses_versions_into_status_periods(
 ) -> None:
     record = study_record("NCT06171568")
     statuses = ["NOT_YET_RECRUITING", "RECRUITING", "RECRUITING", "COMPLETED"]
-    for day, status in zip((0, 20, 50, 80), statuses, strict=True):
+    offsets = [timedelta(0), timedelta(days=20, hours=-1), timedelta(days=50), timedelta(days=80)]
+    for offset, status in zip(offsets, statuses, strict=True):
         edited = with_status(record, status)
-        edited["protocolSection"]["statusModule"]["lastUpdateSubmitDate"] = f"day {day}"
-        add_version(con, "NCT06171568", edited, T0 + timedelta(days=day))
+        edited["protocolSection"]["statusModule"]["lastUpdateSubmitDate"] = f"at {offset}"
+        add_version(con, "NCT06171568", edited, T0 + offset)
 
+    before = datetime.now(UTC)
     rows = con.execute(
         "SELECT period, status, status_from, status_to, days_in_status, first_version, "
         "last_version, is_current FROM status_history ORDER BY period"
     ).fetchall()
+    after = datetime.now(UTC)
 
+    # 19 days and 23 hours is 19 whole days, though the period spans 20 midnights.
     assert rows[:2] == [
-        (1, "NOT_YET_RECRUITING", T0, T0 + timedelta(days=20), 20, 1, 1, False),
-        (2, "RECRUITING", T0 + timedelta(days=20), T0 + timedelta(days=80), 60, 2, 3, False),
+        (1, "NOT_YET_RECRUITING", T0, T0 + offsets[1], 19, 1, 1, False),
+        (2, "RECRUITING", T0 + offsets[1], T0 + offsets[3], 60, 2, 3, False),
     ]
     period, status, since, until, days, first, last, current = rows[2]
     assert (period, status, since, until, first, last, current) == (
         3,
         "COMPLETED",
-        T0 + timedelta(days=80),
+        T0 + offsets[3],
         None,
         4,
         4,
         True,
     )
-    assert days == (datetime.now(UTC) - since).days
+    assert days in {(before - since).days, (after - since).days}
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
+def test_days_in_status_counts_elapsed_days_in_any_session_time_zone(
+    con: duckdb.DuckDBPyConnection, time_zone: str
+) -> None:
+    """A period from 09:00 to 08:00 the next day is 0 whole days wherever the query runs."""
+    record = study_record("NCT06171568")
+    add_version(con, "NCT06171568", with_status(record, "RECRUITING"), T0)
+    later = T0 + timedelta(hours=23)
+    add_version(con, "NCT06171568", with_status(record, "COMPLETED"), later)
+    con.execute(f"SET TimeZone = '{time_zone}'")
+
+    rows = con.execute(
+        "SELECT days_in_status FROM status_history WHERE NOT is_current"
+    ).fetchall()
+
+    assert rows == [(0,)]
 
 
 def test_current_studies_shows_the_current_version_and_missing_since(
