@@ -1,7 +1,9 @@
 """``ctgov``: the command line. Each command is a few lines calling the library.
 
-Read-only commands (history, diff, show, changes, sql) never import Prefect: it costs over a
-second to import and starts a server to run a flow. Only ``ingest`` does, and only when it runs.
+Read-only commands (history, diff, show, changes, sql, --help) must start fast: this module
+and the command modules it registers import neither Prefect, nor the registry client, nor
+pydantic-settings, nor the generated models (a test checks it). ``ingest`` imports them when
+it runs.
 """
 
 from __future__ import annotations
@@ -9,39 +11,26 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from flows import cli_sql, cli_tracking, progress, quiet_prefect_console
-from flows.cli_common import EXIT_FAILED, EXIT_USAGE, fail
-from flows.settings import settings_with
-from flows.watchlist import WatchlistError, resolve_ids
-from models.nct import InvalidNctIdError
-from registry.errors import RegistryError
-from warehouse.database import connect
-from warehouse.errors import WarehouseError
-from warehouse.lock import run_lock
+from flows import cli_sql, cli_tracking, quiet_prefect_console
+from flows.cli_common import CtgovGroup, fail
+from flows.output import print_listing, print_table, stderr_console, stdout_console
+from flows.paths import DB_ENV_VAR
 
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (
-    InvalidNctIdError,
-    WatchlistError,
-    RegistryError,
-    WarehouseError,
-)
-"""Failures a user can act on: one line, no traceback."""
-
+if TYPE_CHECKING:
+    from flows.summary import RunSummary
 
 app = typer.Typer(
     name="ctgov",
+    cls=CtgovGroup,
     help="A local, versioned, queryable copy of ClinicalTrials.gov records.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
 
 
 @app.command()
@@ -51,7 +40,7 @@ def ingest(
     ] = None,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="DuckDB file [env CTGOV_DB; default: data/ctgov.duckdb]"),
+        typer.Option("--db", help=f"DuckDB file [env {DB_ENV_VAR}; default: data/ctgov.duckdb]"),
     ] = None,
     registry_url: Annotated[
         str | None,
@@ -69,28 +58,38 @@ def ingest(
     no_export: Annotated[
         bool, typer.Option("--no-export", help="skip the Parquet export after the run")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="exit 2 when the registry has no study for an ID [env CTGOV_STRICT]",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's logs")] = False,
 ) -> None:
     """Fetch trials from the registry and store a new version of each one that changed.
 
     Example: ctgov ingest NCT06690827 --registry-url http://127.0.0.1:8765
     """
-    try:
-        settings = settings_with(db=db, registry_url=registry_url, watchlist=watchlist)
-        ids = resolve_ids(nct_ids, settings.watchlist)
-        _check_database_free(settings.db)
-    except EXPECTED_ERRORS as exc:
-        fail(
-            str(exc),
-            EXIT_USAGE if isinstance(exc, InvalidNctIdError | WatchlistError) else EXIT_FAILED,
-        )
-    except ValueError as exc:
-        fail(str(exc).splitlines()[0], EXIT_USAGE)
+    from flows.settings import settings_with
+    from flows.watchlist import resolve_ids
+    from warehouse.database import connect
+    from warehouse.lock import run_lock
+
+    settings = settings_with(
+        db=db, registry_url=registry_url, watchlist=watchlist, strict=strict or None
+    )
+    ids = resolve_ids(nct_ids, settings.watchlist)
+    with run_lock(settings.db):  # fail before Prefect starts (10-20 s) if the file is busy
+        connect(settings.db).close()
 
     quiet_prefect_console(verbose)
     _show_registry_warnings()
+    from flows import progress
     from flows.ingest import ingest as ingest_flow
+    from models.errors import CtgovError
 
+    err = stderr_console()
     with progress.shown_on(err), err.status("running the ingest flow…"):
         state = ingest_flow(
             nct_ids=ids,
@@ -101,18 +100,31 @@ def ingest(
             return_state=True,
         )
     result = state.result(raise_on_failure=False)
+    if isinstance(result, CtgovError):
+        fail(f"ingest failed: {result}", result.exit_code)
     if isinstance(result, BaseException):
-        if isinstance(result, EXPECTED_ERRORS):
-            fail(f"ingest failed: {result}")
         raise result
-    from flows.summary import RunSummary, event_lines, to_table
+    from flows.summary import RunSummary
 
     if not isinstance(result, RunSummary):
         fail(f"ingest ended in state {state.type.value}: {state.message}")
-    out.print(result.headline(), highlight=False, soft_wrap=True)
-    out.print(to_table(result))
-    for line in event_lines(result):
-        out.print(f"  {line}", highlight=False)
+    print_summary(result)
+    if settings.strict and result.not_found:
+        from flows.summary import UnknownIdsError
+
+        raise UnknownIdsError(result.not_found)
+
+
+def print_summary(summary: RunSummary) -> None:
+    """The run's headline, a narrow table, what needs a word, notes and events."""
+    from flows.summary import TABLE_HEADERS, advice_lines, event_lines, note_lines, table_rows
+
+    out = stdout_console()
+    out.print(summary.headline())
+    print_table(out, TABLE_HEADERS, table_rows(summary), right={2, 4})
+    for lines in (advice_lines(summary), note_lines(summary), event_lines(summary)):
+        if lines:
+            print_listing(out, [["", line] for line in lines])
 
 
 def _show_registry_warnings() -> None:
@@ -134,12 +146,6 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         sys.stderr.write(self.format(record) + "\n")
-
-
-def _check_database_free(db: Path) -> None:
-    """Fail before Prefect starts (10-20 s) when another run or process holds the database."""
-    with run_lock(db):
-        connect(db).close()
 
 
 cli_tracking.register(app)

@@ -2,7 +2,9 @@
 
 Thin wrappers over :mod:`warehouse.console`, :mod:`warehouse.export` and
 :mod:`warehouse.schema_doc`. This module must not import Prefect: these commands only read the
-DuckDB file (read-only connections) or the migrations. ``flows/cli.py`` adds them to its app::
+DuckDB file (read-only connections) or the migrations. ``export`` imports its module when it
+runs, so ``ctgov sql`` and ``--help`` do not pay for it.
+``flows/cli.py`` adds them to its app::
 
     from flows import cli_sql
     cli_sql.register(app)
@@ -10,25 +12,18 @@ DuckDB file (read-only connections) or the migrations. ``flows/cli.py`` adds the
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from flows.cli_common import DbOption, fail
-from flows.settings import DEFAULT_DB_PATH, PARQUET_DIR_NAME
-from warehouse.console import OutputFormat, build_table, format_result, run_query
-from warehouse.database import connect
-from warehouse.errors import WarehouseError
-from warehouse.export import export_parquet
+from flows.output import print_table, stdout_console
+from flows.paths import DEFAULT_DB_PATH, PARQUET_DIR_ENV_VAR, export_dir
+from warehouse.console import OutputFormat, format_result, run_query
 from warehouse.schema_doc import DEFAULT_SCHEMA_DOC, schema_doc_is_current, write_schema_doc
-
-PARQUET_ENV_VAR = "CTGOV_PARQUET_DIR"
-DEFAULT_PARQUET_DIR = DEFAULT_DB_PATH.parent / PARQUET_DIR_NAME
 
 
 def register(app: typer.Typer) -> None:
@@ -49,48 +44,54 @@ def sql_command(
 ) -> None:
     """Run a read-only SQL query on the warehouse and print the result.
 
-    Tables: docs/schema.md; example queries: docs/queries.md.
+    A table that does not fit the terminal is shown one row per block; piped, it is plain
+    aligned text. Tables: docs/schema.md; example queries: docs/queries.md.
 
     Example: ctgov sql "SELECT nct_id, overall_status FROM current_study_details" --format csv
     """
-    try:
-        result = run_query(db, query)
-    except WarehouseError as exc:
-        fail(str(exc))
-    except duckdb.Error as exc:
-        fail(f"SQL error: {_first_line(exc)}")
+    result = run_query(db, query)
     if fmt is OutputFormat.TABLE:
-        Console(soft_wrap=False).print(build_table(result))
+        print_table(
+            stdout_console(),
+            result.columns,
+            result.cells(),
+            right=result.numeric_columns(),
+            caption=result.caption(),
+        )
     else:
         sys.stdout.write(format_result(result, fmt))
 
 
 def export_command(
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--out", envvar=PARQUET_ENV_VAR, help=f"export directory (env {PARQUET_ENV_VAR})."
+            "--out",
+            help=f"export directory [env {PARQUET_DIR_ENV_VAR}; default: parquet/ beside --db]",
         ),
-    ] = DEFAULT_PARQUET_DIR,
+    ] = None,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Write every table to Parquet, partitioned by nct_shard, replacing the export atomically.
 
-    Example: ctgov export --out data/parquet
+    Example: ctgov export --db data/ctgov.duckdb --out data/parquet
     """
+    from warehouse.database import connect
+    from warehouse.export import export_parquet
+
+    target = export_dir(db, out or _env_path(PARQUET_DIR_ENV_VAR))
+    con = connect(db, read_only=True)
     try:
-        con = connect(db, read_only=True)
-        try:
-            summary = export_parquet(con, out)
-        finally:
-            con.close()
-    except WarehouseError as exc:
-        fail(str(exc))
-    table = Table("table", "rows", "layout", title=f"exported to {summary.out_dir}")
-    for name, rows in summary.rows.items():
-        layout = "nct_shard=NN/" if name in summary.partitioned else "one file"
-        table.add_row(name, str(rows), layout)
-    Console().print(table)
+        summary = export_parquet(con, target)
+    finally:
+        con.close()
+    console = stdout_console()
+    console.print(f"exported to {summary.out_dir}")
+    rows = [
+        [name, str(count), "nct_shard=NN/" if name in summary.partitioned else "one file"]
+        for name, count in summary.rows.items()
+    ]
+    print_table(console, ["table", "rows", "layout"], rows, right={1})
 
 
 def schema_doc_command(
@@ -98,30 +99,28 @@ def schema_doc_command(
         bool, typer.Option("--check", help="fail when the file differs instead of rewriting it.")
     ] = False,
     path: Annotated[Path, typer.Option("--path", help="the schema document.")] = DEFAULT_SCHEMA_DOC,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="document this database's schema (default: a fresh one from the migrations).",
+        ),
+    ] = None,
 ) -> None:
     """Regenerate the schema document from the migrations' COMMENT ON statements.
 
     Example: ctgov schema-doc --check
     """
-    try:
-        if check:
-            if not schema_doc_is_current(path):
-                fail(
-                    f"{path} is out of date with the migrations; "
-                    "run `ctgov schema-doc` and commit it"
-                )
-            _say(f"{path} is up to date")
-            return
-        changed = write_schema_doc(path)
-    except WarehouseError as exc:
-        fail(str(exc))
-    _say(f"{path} {'regenerated' if changed else 'already up to date'}")
+    console = stdout_console()
+    if check:
+        if not schema_doc_is_current(path, db):
+            fail(f"{path} is out of date with the migrations; run `ctgov schema-doc` and commit it")
+        console.print(f"{path} is up to date")
+        return
+    changed = write_schema_doc(path, db)
+    console.print(f"{path} {'regenerated' if changed else 'already up to date'}")
 
 
-def _say(message: str) -> None:
-    Console().print(message, highlight=False, soft_wrap=True)
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None

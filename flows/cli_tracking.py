@@ -1,8 +1,8 @@
 """The read-only tracking commands of the ``ctgov`` CLI: history, diff, show, changes.
 
-Thin wrappers over :mod:`warehouse.history`. This module must not import Prefect (over a
-second to import): these commands only read the DuckDB file, through a read-only connection,
-so they work while no flow runs and fail with one line when a run holds the file.
+Thin wrappers over :mod:`warehouse.history`. This module must not import Prefect, the registry
+client or the generated models (a test checks it): these commands only read the DuckDB file,
+through a read-only connection, and an analyst runs them dozens of times an hour.
 
 ``flows/cli.py`` adds them to its app::
 
@@ -22,15 +22,16 @@ from typing import Annotated
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.text import Text
 
-from flows.cli_common import DEFAULT_DB_PATH, DbOption, fail
-from models.nct import InvalidNctIdError, normalize_nct_id
+from flows.cli_common import DEFAULT_DB_PATH, DbOption
+from flows.output import print_listing, stdout_console
+from models.errors import InputError
+from models.nct import normalize_nct_id
 from warehouse import history
 from warehouse.database import connect
 from warehouse.diff import Change, JsonValue
-from warehouse.errors import WarehouseError
+from warehouse.textdiff import Hunk, is_long_text, render_plain, word_hunks
 
 TEXT_VALUE_LIMIT = 160
 """Longest value shown by ``diff --format text``; ``--format json`` always gives full values."""
@@ -40,6 +41,9 @@ OP_STYLES: dict[str, tuple[str, str]] = {
     "removed": ("-", "red"),
     "changed": ("~", "yellow"),
 }
+REMOVED_STYLE = "red strike"
+ADDED_STYLE = "bold green"
+HUNK_INDENT = "    "
 
 
 class OutputFormat(StrEnum):
@@ -66,19 +70,22 @@ def history_command(nct_id: NctArgument, db: DbOption = DEFAULT_DB_PATH) -> None
 
     Example: ctgov history NCT02513394
     """
+    study = normalize_nct_id(nct_id)
     with _reading(db) as con:
-        study = normalize_nct_id(nct_id)
         versions = history.list_versions(con, study)
-    console = _console()
+    console = stdout_console()
     console.print(Text(f"{study}: {len(versions)} version(s)", style="bold"))
-    for item in versions:
-        line = Text()
-        line.append(f"v{item.version:<3} ", style="bold cyan")
-        line.append(f"{item.valid_from:%Y-%m-%d %H:%M}  ")
-        line.append(f"posted {item.last_update_post_date or '-'!s:<10}  ", style="dim")
-        line.append(f"{item.overall_status or '-':<24}", style="magenta")
-        line.append(item.summary)
-        console.print(line)
+    rows: list[list[str | Text]] = [
+        [
+            Text(f"v{item.version}", style="bold cyan"),
+            f"{item.valid_from:%Y-%m-%d %H:%M}",
+            Text(f"posted {item.last_update_post_date or '-'}", style="dim"),
+            Text(item.overall_status or "-", style="magenta"),
+            item.summary,
+        ]
+        for item in versions
+    ]
+    print_listing(console, rows)
 
 
 def diff_command(
@@ -94,18 +101,22 @@ def diff_command(
 ) -> None:
     """Show what changed between two versions of a study (default: the last two).
 
-    JSON output is an array of {"path", "op", "old", "new"} objects.
+    Long texts show the changed words in context. JSON output is an array of {"path",
+    "pointer", "position", "label", "op", "old", "new", "hunks"} objects (docs/changes.md).
 
     Example: ctgov diff NCT02513394 --from 1 --to 3 --format json
     """
+    study = normalize_nct_id(nct_id)
     with _reading(db) as con:
         result = history.diff_versions(
-            con, normalize_nct_id(nct_id), from_version=from_version, to_version=to_version
+            con, study, from_version=from_version, to_version=to_version
         )
     if output is OutputFormat.json:
-        typer.echo(json.dumps([c.as_json() for c in result.changes], ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps([_change_json(c) for c in result.changes], ensure_ascii=False, indent=2)
+        )
         return
-    console = _console()
+    console = stdout_console()
     console.print(
         Text(
             f"{result.nct_id} v{result.from_version} → v{result.to_version}: "
@@ -114,7 +125,8 @@ def diff_command(
         )
     )
     for change in result.changes:
-        console.print(_change_line(change))
+        for line in change_lines(change, styled=console.is_terminal):
+            console.print(line)
 
 
 def show_command(
@@ -132,9 +144,10 @@ def show_command(
 
     Example: ctgov show NCT02513394 --as-of 2024-01-31
     """
-    moment = _parse_when(as_of, "--as-of")
+    study = normalize_nct_id(nct_id)
+    moment = parse_when(as_of, "--as-of")
     with _reading(db) as con:
-        found = history.record_as_of(con, normalize_nct_id(nct_id), moment)
+        found = history.record_as_of(con, study, moment)
     typer.echo(json.dumps(found.record, ensure_ascii=False, indent=2))
 
 
@@ -162,8 +175,8 @@ def changes_command(
     Example: ctgov changes --since 2024-01-01 --kind status_changed,site_added
     """
     if since is not None and since_last_run:
-        raise typer.BadParameter("give --since or --since-last-run, not both")
-    start = _parse_when(since, "--since")
+        raise InputError("give --since or --since-last-run, not both")
+    start = parse_when(since, "--since")
     kinds = [part.strip() for value in kind or [] for part in value.split(",") if part.strip()]
     with _reading(db) as con:
         if since_last_run:
@@ -173,57 +186,67 @@ def changes_command(
     if output is OutputFormat.json:
         typer.echo(json.dumps([e.as_json() for e in events], ensure_ascii=False, indent=2))
         return
-    console = _console()
+    console = stdout_console()
     if not events:
         console.print("no events")
-    for event in events:
-        line = Text()
-        line.append(f"{event.occurred_at:%Y-%m-%d %H:%M}  ")
-        line.append(f"{event.nct_id} ", style="bold cyan")
-        line.append(f"v{event.version if event.version is not None else '-'}  ")
-        line.append(f"{event.event_type:<32}", style="magenta")
-        line.append(event.summary)
-        console.print(line)
+        return
+    rows: list[list[str | Text]] = [
+        [
+            f"{event.occurred_at:%Y-%m-%d %H:%M}",
+            Text(event.nct_id, style="bold cyan"),
+            f"v{event.version if event.version is not None else '-'}",
+            event.summary,
+        ]
+        for event in events
+    ]
+    print_listing(console, rows)
 
 
 @contextmanager
 def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; expected failures become one line on stderr and exit code 1."""
-    con: duckdb.DuckDBPyConnection | None = None
+    """A read-only connection, closed after the block; errors reach the CLI's group."""
+    con = connect(db, read_only=True)
     try:
-        con = connect(db, read_only=True)
         yield con
-    except (WarehouseError, InvalidNctIdError) as exc:
-        fail(str(exc))
     finally:
-        if con is not None:
-            con.close()
+        con.close()
 
 
-def _parse_when(text: str | None, option: str) -> datetime | date | None:
+def parse_when(text: str | None, option: str) -> datetime | date | None:
+    """A ``--since`` / ``--as-of`` value: ``YYYY-MM-DD`` or an ISO timestamp."""
     if text is None:
         return None
     value = text.strip()
     try:
-        if len(value) == len("YYYY-MM-DD"):
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value)
+        moment: datetime | date = (
+            date.fromisoformat(value)
+            if len(value) == len("YYYY-MM-DD")
+            else datetime.fromisoformat(value)
+        )
     except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date; use YYYY-MM-DD or an ISO timestamp like 2024-01-31T12:00",
-            param_hint=option,
+        raise InputError(
+            f"{option} {text!r} is not a date; use YYYY-MM-DD or an ISO timestamp like "
+            "2024-01-31T12:00"
         ) from None
+    if moment.year >= date.max.year:
+        raise InputError(f"{option} {text!r} is too far in the future; use a date before 9999")
+    return moment
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+def change_lines(change: Change, *, styled: bool) -> list[Text]:
+    """A change as text: one line, or a heading line and a line per hunk for long texts.
 
-
-def _change_line(change: Change) -> Text:
+    ``styled`` colours removed and added words (a terminal); otherwise they are marked
+    ``[-old-]{+new+}`` so the change survives a pipe.
+    """
     sign, style = OP_STYLES.get(change.op, ("?", "white"))
     line = Text(f"{sign} ", style=style)
     line.append(change.label or change.path, style="bold")
     line.append(": ")
+    if change.op == "changed" and is_long_text(change.old, change.new):
+        hunks = word_hunks(change.old, change.new)
+        line.append(f"text changed in {len(hunks)} place(s)")
+        return [line, *(Text.assemble(HUNK_INDENT, _hunk_text(hunk, styled)) for hunk in hunks)]
     if change.op == "added":
         line.append(_short(change.new), style=style)
     elif change.op == "removed":
@@ -232,7 +255,31 @@ def _change_line(change: Change) -> Text:
         line.append(_short(change.old), style="red")
         line.append(" → ")
         line.append(_short(change.new), style="green")
-    return line
+    return [line]
+
+
+def _hunk_text(hunk: Hunk, styled: bool) -> Text:
+    if not styled:
+        return Text(render_plain(hunk))
+    text = Text("…" if hunk.leading else "")
+    for segment in hunk.segments:
+        if segment.op == "removed":
+            text.append(segment.text, style=REMOVED_STYLE)
+        elif segment.op == "added":
+            text.append(segment.text, style=ADDED_STYLE)
+        else:
+            text.append(segment.text)
+    if hunk.trailing:
+        text.append("…")
+    return text
+
+
+def _change_json(change: Change) -> dict[str, JsonValue]:
+    """The documented JSON of a change, with ``hunks`` for a text that changed."""
+    hunks = None
+    if change.op == "changed" and isinstance(change.old, str) and isinstance(change.new, str):
+        hunks = [hunk.as_json() for hunk in word_hunks(change.old, change.new)]
+    return {**change.as_json(), "hunks": hunks}
 
 
 def _short(value: JsonValue) -> str:

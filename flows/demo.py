@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from flows import quiet_prefect_console
-from flows.settings import DEFAULT_WATCHLIST_PATH
+from flows.paths import DEFAULT_WATCHLIST_PATH
 from flows.summary import event_lines
 from flows.watchlist import load_watchlist
 from imitation import Catalog, ImitationServer

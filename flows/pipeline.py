@@ -39,7 +39,10 @@ class Fetched:
 
     studies: list[RawStudy]
     missing: list[str]
+    """Requested IDs the registry answered 404 for (tracked or never seen: the store tells)."""
     registry_version: RegistryVersion
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Requested ID → the NCT ID of the study that answered it, where they differ."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,12 @@ def fetch(settings: Settings, nct_ids: Sequence[str]) -> Fetched:
     with RegistryClient(registry_config(settings)) as client:
         version = client.version()
         result = client.fetch_studies(nct_ids)
-    return Fetched(studies=result.studies, missing=result.missing, registry_version=version)
+    return Fetched(
+        studies=result.studies,
+        missing=result.missing,
+        registry_version=version,
+        aliases=result.aliases,
+    )
 
 
 def validate(studies: Sequence[RawStudy]) -> Validated:
@@ -138,7 +146,8 @@ def finish_run(
 
 
 def run_status(fetched: Fetched, validated: Validated) -> RunStatus:
-    """``partial`` when any requested study is missing or rejected, else ``succeeded``."""
+    """``partial`` when any requested study is missing, not found or rejected, else
+    ``succeeded``."""
     return "partial" if fetched.missing or validated.rejections else "succeeded"
 
 

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.paths import DEFAULT_DB_PATH, DEFAULT_WATCHLIST_PATH, ENV_PREFIX, export_dir
+from models.errors import InputError
 from registry.config import (
     DEFAULT_BACKOFF_INITIAL_S,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_REGISTRY_URL,
     DEFAULT_REQUESTS_PER_MINUTE,
+    normalize_base_url,
 )
 
-DEFAULT_DB_PATH = Path("data/ctgov.duckdb")
-PARQUET_DIR_NAME = "parquet"
-DEFAULT_WATCHLIST_PATH = Path("watchlist.toml")
 DEFAULT_BATCH_SIZE = 500
 """Studies per store transaction: big enough to amortise, small enough to bound memory."""
 
@@ -28,7 +28,7 @@ DEFAULT_BATCH_SIZE = 500
 class Settings(BaseSettings):
     """Run settings; every field can be set with ``CTGOV_<NAME>`` or a CLI option."""
 
-    model_config = SettingsConfigDict(env_prefix="CTGOV_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     db: Path = Field(DEFAULT_DB_PATH, description="DuckDB file of the warehouse")
     parquet_dir: Path | None = Field(
@@ -47,13 +47,43 @@ class Settings(BaseSettings):
     watchlist: Path = Field(DEFAULT_WATCHLIST_PATH, description="TOML file of watched trials")
     batch_size: int = Field(DEFAULT_BATCH_SIZE, gt=0, description="studies per transaction")
     export: bool = Field(True, description="write the Parquet export after each run")
+    strict: bool = Field(
+        False, description="make an ID the registry does not know an error (exit 2), not a note"
+    )
+
+    @field_validator("registry_url")
+    @classmethod
+    def _check_registry_url(cls, value: str) -> str:
+        return normalize_base_url(value)
 
     @property
     def export_dir(self) -> Path:
-        return self.parquet_dir or self.db.parent / PARQUET_DIR_NAME
+        return export_dir(self.db, self.parquet_dir)
+
+
+class SettingsError(InputError):
+    """A setting that cannot be used; the message names the option or variable and the value."""
 
 
 def settings_with(**overrides: object) -> Settings:
-    """Settings from the environment, with the given non-None values (CLI options) on top."""
+    """Settings from the environment, with the given non-None values (CLI options) on top.
+
+    An invalid value raises :class:`SettingsError` naming where it came from: the CLI option
+    when one was given, else the ``CTGOV_*`` variable.
+    """
     given = {name: value for name, value in overrides.items() if value is not None}
-    return Settings(**given)  # type: ignore[arg-type]
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise settings_error(exc, given) from None
+
+
+def settings_error(error: ValidationError, given: dict[str, object]) -> SettingsError:
+    first = error.errors(include_url=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    if field in given:
+        source = f"--{field.replace('_', '-')} {given[field]!s}"
+    else:
+        source = f"{ENV_PREFIX}{field.upper()}={first.get('input')!s}"
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    return SettingsError(f"{source} is not valid: {reason}")

@@ -1,16 +1,52 @@
-"""The run summary: per trial new / changed / unchanged / missing / rejected, as data,
-Markdown (the Prefect artifact) and a rich table (the CLI)."""
+"""The run summary: per trial new / changed / unchanged / missing / not found / rejected, as
+data, Markdown (the Prefect artifact) and plain rows for the CLI.
+
+The outcomes a user can act on are explained where they appear (:data:`OUTCOME_ADVICE`): a
+study the registry stopped returning, an ID it has never had, an ID that is an alias of
+another study.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rich.table import Table
-
 from flows.pipeline import Fetched, Validated
+from models.errors import InputError
 from warehouse.events import Event, describe_event
 from warehouse.store import RunCounts, RunStatus, StoredStudy
+
+OUTCOME_ADVICE: dict[str, str] = {
+    "missing": (
+        "tracked before, but the registry no longer has it (404): it was withdrawn from "
+        "public view or merged into another record; its history is kept"
+    ),
+    "not_found": (
+        "the registry has no study with this ID (404) and it was never stored: it is not "
+        "posted yet, or the ID has a typo; check it on clinicaltrials.gov, and use --strict "
+        "(CTGOV_STRICT=true) to make this an error"
+    ),
+    "rejected": (
+        "the payload could not be stored as a version; it is kept in rejected_records with "
+        "the error"
+    ),
+    "alias": (
+        "the registry merged this ID into another study and answers it with that one; the "
+        "study is stored under its own NCT ID: use that ID in the watchlist"
+    ),
+}
+"""What an outcome means and what to do, for the outcomes that need a word."""
+
+
+class UnknownIdsError(InputError):
+    """``--strict``: the registry has no study for some requested IDs (the rest was stored)."""
+
+    def __init__(self, nct_ids: list[str]) -> None:
+        self.nct_ids = nct_ids
+        super().__init__(
+            f"--strict: the registry has no study for {', '.join(nct_ids)} (not posted yet, "
+            "or a typo); the other studies were stored. Fix or drop these IDs"
+        )
 
 
 @dataclass(frozen=True)
@@ -22,6 +58,8 @@ class TrialLine:
     title: str | None
     note: str = ""
     events: list[Event] = field(default_factory=list)
+    requested_as: list[str] = field(default_factory=list)
+    """IDs the run asked for that the registry answered with this study (aliases)."""
 
 
 @dataclass(frozen=True)
@@ -40,12 +78,17 @@ class RunSummary:
             (t.nct_id, t.version, e) for t in self.trials if t.version is not None for e in t.events
         ]
 
+    @property
+    def not_found(self) -> list[str]:
+        """IDs the registry has no study for and that were never stored."""
+        return [t.nct_id for t in self.trials if t.outcome == "not_found"]
+
     def headline(self) -> str:
         c = self.counts
         return (
             f"run {self.run_id[:8]} {self.status}: {c.requested} requested, {c.new} new, "
             f"{c.changed} changed, {c.unchanged} unchanged, {c.missing} missing, "
-            f"{c.rejected} rejected, {self.drift} schema drift"
+            f"{c.not_found} not found, {c.rejected} rejected, {self.drift} schema drift"
         )
 
 
@@ -58,6 +101,9 @@ def build_summary(
     stored: list[StoredStudy],
 ) -> RunSummary:
     records = {study.nct_id: study.record for study in validated.observed}
+    asked_as: dict[str, list[str]] = {}
+    for asked, canonical in fetched.aliases.items():
+        asked_as.setdefault(canonical, []).append(asked)
     lines = [
         TrialLine(
             nct_id=item.nct_id,
@@ -67,6 +113,7 @@ def build_summary(
             title=_get(records.get(item.nct_id), "identificationModule", "briefTitle"),
             note=_drift_note(len(validated.drift.get(item.nct_id, []))),
             events=item.events,
+            requested_as=sorted(asked_as.get(item.nct_id, [])),
         )
         for item in stored
     ]
@@ -91,8 +138,27 @@ def build_summary(
     )
 
 
+def advice_lines(summary: RunSummary) -> list[str]:
+    """One line per outcome that needs a word, naming its studies, what it means and what to do."""
+    named: dict[str, list[str]] = {}
+    for trial in summary.trials:
+        if trial.outcome in OUTCOME_ADVICE:
+            named.setdefault(trial.outcome, []).append(trial.nct_id)
+        for alias in trial.requested_as:
+            named.setdefault("alias", []).append(f"{alias} → {trial.nct_id}")
+    return [
+        f"{outcome.replace('_', ' ')}: {', '.join(ids)}: {OUTCOME_ADVICE[outcome]}"
+        for outcome, ids in named.items()
+    ]
+
+
+def note_lines(summary: RunSummary) -> list[str]:
+    """Per-trial notes (schema drift kept, a rejection's error), one line each."""
+    return [f"{t.nct_id}: {t.note}" for t in summary.trials if t.note]
+
+
 def to_markdown(summary: RunSummary) -> str:
-    """The Prefect artifact: headline, one row per trial, then the run's change events."""
+    """The Prefect artifact: headline, one row per trial, what needs a word, then the events."""
     lines = [
         f"# ctgov ingest: {summary.status}",
         "",
@@ -106,8 +172,11 @@ def to_markdown(summary: RunSummary) -> str:
     for t in summary.trials:
         lines.append(
             f"| {t.nct_id} | {t.outcome} | {t.version or ''} | {t.status or ''} | "
-            f"{_cell(t.title)} | {_cell(t.note)} |"
+            f"{_cell(t.title)} | {_cell(_note(t))} |"
         )
+    advice = advice_lines(summary)
+    if advice:
+        lines += ["", *(f"- {_cell(line)}" for line in advice)]
     events = summary.events
     lines += ["", f"## Events ({len(events)})", ""]
     lines += [
@@ -118,24 +187,22 @@ def to_markdown(summary: RunSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(summary: RunSummary) -> Table:
-    """The CLI's view: a row per trial (titles are in the artifact), notes when there are any."""
-    table = Table()
-    for column in ("NCT ID", "outcome", "version", "status", "events"):
-        table.add_column(column)
-    with_notes = any(t.note for t in summary.trials)
-    if with_notes:
-        table.add_column("note")
-    for t in summary.trials:
-        row = [
+TABLE_HEADERS = ["NCT ID", "outcome", "version", "status", "events"]
+
+
+def table_rows(summary: RunSummary) -> list[list[str]]:
+    """The CLI's table: a row per trial (titles and notes are printed apart, so it stays
+    narrow)."""
+    return [
+        [
             t.nct_id,
-            t.outcome,
+            t.outcome.replace("_", " "),
             "" if t.version is None else str(t.version),
             t.status or "",
             str(len(t.events)) if t.events else "",
         ]
-        table.add_row(*row, *([t.note] if with_notes else []))
-    return table
+        for t in summary.trials
+    ]
 
 
 def event_lines(summary: RunSummary) -> list[str]:
@@ -144,6 +211,13 @@ def event_lines(summary: RunSummary) -> list[str]:
         f"{nct_id} v{version}: {describe_event(event.event_type, event.details)}"
         for nct_id, version, event in summary.events
     ]
+
+
+def _note(trial: TrialLine) -> str:
+    aliases = ""
+    if trial.requested_as:
+        aliases = f"requested as {', '.join(trial.requested_as)} (an alias)"
+    return "; ".join(part for part in (trial.note, aliases) if part)
 
 
 def _get(record: dict[str, object] | None, module: str, key: str) -> str | None:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, field_validator
 
+from models.errors import InputError
 from models.nct import normalize_nct_id, normalize_nct_ids
 
 
-class WatchlistError(ValueError):
+class WatchlistError(InputError):
     """The watchlist file is missing or malformed; the message names the file and the entry."""
 
 

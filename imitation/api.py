@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from imitation.catalog import Catalog
 from imitation.errors import ApiError
 from imitation.history import current_study, history_index, study_version, study_with_history
-from imitation.studies import fetch_study, list_studies, visible_timeline
+from imitation.studies import fetch_study, list_studies, parse_study_id, visible_timeline
 from models.hashing import compact_json
 
 API_VERSION = "2.0.5"
@@ -94,7 +94,7 @@ def _route(catalog: Catalog, day: date, path: str, pairs: list[tuple[str, str]])
     if _V2_STUDY_HISTORY.match(path):
         return text_response(404, "Not Found")
     if match := _V2_STUDY.match(path):
-        return Response(200, fetch_study(catalog, day, match.group(1), pairs))
+        return _single_study(catalog, day, match.group(1), pairs)
     if match := _INT_VERSION.match(path):
         return _internal_version(catalog, day, match.group(1), match.group(2))
     if match := _INT_HISTORY.match(path):
@@ -107,6 +107,22 @@ def _route(catalog: Catalog, day: date, path: str, pairs: list[tuple[str, str]])
             return json_response(study_with_history(versions, timeline.has_history))
         return json_response(current_study(versions[-1]))
     return text_response(404, "Not Found")
+
+
+def _single_study(
+    catalog: Catalog, day: date, raw_id: str, pairs: list[tuple[str, str]]
+) -> Response:
+    """``GET /api/v2/studies/{id}``; an alias answers 301 to its study (API-NOTES §3)."""
+    try:
+        return Response(200, fetch_study(catalog, day, raw_id, pairs))
+    except ApiError as error:
+        canonical = catalog.canonical_for_alias(parse_study_id(raw_id), day)
+        if error.status != 404 or canonical is None:
+            raise
+    location = f"{V2_PREFIX}/studies/{canonical}"
+    if pairs:
+        location += "?" + urlencode(pairs)
+    return Response(301, b"", TEXT_TYPE, (("Location", location),))
 
 
 def _internal_version(catalog: Catalog, day: date, raw_id: str, raw_version: str) -> Response:

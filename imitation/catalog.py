@@ -147,6 +147,14 @@ class Catalog:
         except KeyError:
             raise UnknownStudyError(nct_id, self.nct_ids()) from None
 
+    def canonical_for_alias(self, alias: str, day: date) -> str | None:
+        """The study served on ``day`` that lists ``alias`` in ``nctIdAliases``, if any."""
+        for version in self.served_as_of(day):
+            identification = version.record["protocolSection"]["identificationModule"]
+            if alias in identification.get("nctIdAliases", []):
+                return version.nct_id
+        return None
+
     def served_as_of(self, day: date) -> list[StoredVersion]:
         """The version of every study served on ``day``, in NCT ID order."""
         return [

@@ -1,6 +1,6 @@
 """Errors of the imitation registry, each with a one-line message naming the data.
 
-ImitationError
+ImitationError (a models.errors.CtgovError)
  ├── TimelineError    a recorded timeline (imitation/data/timeline/*.json) cannot be built
  ├── UnknownStudyError an NCT ID that the catalog does not hold (also a KeyError)
  ├── FaultSpecError   a fault rule or CLI ``--fault`` spec is malformed
@@ -9,8 +9,10 @@ ImitationError
 
 from __future__ import annotations
 
+from models.errors import CtgovError
 
-class ImitationError(Exception):
+
+class ImitationError(CtgovError):
     """Base of every error raised by the imitation package."""
 
 

@@ -1,17 +1,49 @@
-"""Errors of the models package, each with a one-line message that names the data.
+"""The root of every error ctgov-warehouse raises on purpose, and the models' own errors.
 
-ValueError
- ├── InvalidNctIdError     a string that is not an NCT ID (models/nct.py)
- └── StudyValidationError  a study record that does not fit the study model
+Each error has a one-line message that names the data and says what to do next, and an
+``exit_code`` the CLI exits with (one rule for every command: see :data:`EXIT_FAILED` and
+:data:`EXIT_USAGE`). The whole tree, by the module that defines each branch::
+
+    CtgovError                         exit 1: the request was fine, the work failed
+     ├── InputError (ValueError)       exit 2: bad input (an argument, a setting, a file)
+     │    ├── InvalidNctIdError        models/nct.py: not an NCT ID
+     │    ├── WatchlistError           flows/watchlist.py: the watchlist is missing or malformed
+     │    ├── SettingsError            flows/settings.py: a CTGOV_* value or option is invalid
+     │    └── UnknownIdsError          flows/summary.py: --strict and IDs the registry lacks
+     ├── StudyValidationError (ValueError)  models/errors.py: a record that does not fit
+     ├── RegistryError                 registry/errors.py: the registry failed or answered wrong
+     ├── WarehouseError                warehouse/errors.py: the DuckDB file, a query, a study;
+     │                                 its input-shaped errors (a refused or broken SQL query,
+     │                                 an unknown version or event kind) are InputErrors too
+     └── ImitationError                imitation/errors.py: the imitated registry
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from models.json_pointer import escape_token
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+EXIT_FAILED = 1
+"""The command was well formed but could not do its work (registry down, database locked...)."""
+EXIT_USAGE = 2
+"""Bad input: a malformed argument, option, setting or file."""
+
+
+class CtgovError(Exception):
+    """Root of every error ctgov-warehouse raises on purpose: one line, no traceback."""
+
+    exit_code: ClassVar[int] = EXIT_FAILED
+
+
+class InputError(CtgovError, ValueError):
+    """Input the user gave (arguments, settings, files) that cannot be used as it is."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
 
 MAX_PATHS_IN_MESSAGE = 3
 """How many offending paths the one-line message names; ``.errors`` holds them all."""
@@ -23,7 +55,7 @@ NEXT_STEP = (
 INVALID_JSON_NEXT_STEP = "store it as a rejected record and fetch the study again"
 
 
-class StudyValidationError(ValueError):
+class StudyValidationError(CtgovError, ValueError):
     """A record that does not fit the study model (wrong type, missing NCT ID, invalid JSON).
 
     ``nct_id`` is the record's NCT ID as written, when one was found; ``errors`` lists every

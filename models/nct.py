@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from models.errors import InputError
+
 NCT_ID_PATTERN = re.compile(r"^[Nn][Cc][Tt]0*[1-9]\d{0,7}$")
 """The registry's own path pattern (OAS `fetchStudy`): case-insensitive, leading zeros optional."""
 
 
-class InvalidNctIdError(ValueError):
+class InvalidNctIdError(InputError):
     """A string that is not an NCT ID; the message names it and says what one looks like."""
 
     def __init__(self, raw: str) -> None:

@@ -130,6 +130,10 @@ class RegistryClient:
         a requested ID by its `nctId` or one of its `nctIdAliases`. A batch the registry rejects
         with 400 (it does so for a whole `filter.ids` list when one ID is unknown) is fetched
         again one study at a time, so only the unknown IDs end up in `missing`.
+
+        An ID no list page answered is asked for once more on its own (`GET /studies/{id}`):
+        it is `missing` only when that answers 404, so one short or wrong page never makes a
+        study look gone. An alias is redirected there to its study, which answers it.
         """
         if isinstance(nct_ids, str):
             raise TypeError(f"fetch_studies takes a list of NCT IDs, not the string {nct_ids!r}")
@@ -137,18 +141,37 @@ class RegistryClient:
         wanted = set(requested)
         found: dict[str, RawStudy] = {}
         answered: dict[str, str] = {}
+        confirmed_missing: set[str] = set()
+
+        def take(study: RawStudy, asked: set[str]) -> None:
+            hits = _study_ids(study) & asked
+            if not hits:
+                logger.warning(
+                    "registry returned %s, which answers none of the requested IDs; kept",
+                    study.nct_id,
+                )
+            for hit in hits:
+                answered[hit] = study.nct_id
+            found.setdefault(study.nct_id, study)
+
         for start in range(0, len(requested), self.config.ids_per_request):
             batch = requested[start : start + self.config.ids_per_request]
-            for study in self._fetch_batch(batch):
-                hits = _study_ids(study) & wanted
-                if not hits:
-                    logger.warning(
-                        "registry returned %s, which answers none of the requested IDs; kept",
-                        study.nct_id,
-                    )
-                for hit in hits:
-                    answered[hit] = study.nct_id
-                found.setdefault(study.nct_id, study)
+            studies, not_found = self._fetch_batch(batch)
+            confirmed_missing.update(not_found)
+            for study in studies:
+                take(study, wanted)
+        for nct in requested:
+            if nct in answered or nct in confirmed_missing:
+                continue
+            try:
+                study = self.fetch_study(nct)
+            except StudyNotFoundError:
+                confirmed_missing.add(nct)
+                continue
+            logger.warning("%s was not on the list pages but GET answered it; kept", nct)
+            take(study, {nct} | ({study.nct_id} & wanted))
+            if nct not in answered:
+                answered[nct] = study.nct_id
         return FetchResult(
             studies=list(found.values()),
             missing=[nct for nct in requested if nct not in answered],
@@ -218,10 +241,13 @@ class RegistryClient:
             _unusable(reply, f"asked for version {version} of {nct}, got {answered_version}")
         return RawStudy(_record_nct_id(record, reply, default=nct), record, compact_json(record))
 
-    def _fetch_batch(self, batch: list[str]) -> list[RawStudy]:
+    def _fetch_batch(self, batch: list[str]) -> tuple[list[RawStudy], set[str]]:
+        """The studies a `filter.ids` request returns, and the IDs found missing on the way
+        (only after a 400, when each ID is asked for on its own)."""
         params = {IDS_PARAM: ID_SEPARATOR.join(batch), PAGE_SIZE_PARAM: str(self.config.page_size)}
         try:
-            return [study for page in self.iter_study_pages(params) for study in page.studies]
+            pages = [study for page in self.iter_study_pages(params) for study in page.studies]
+            return pages, set()
         except BadRequestError as rejected:
             logger.warning(
                 "registry rejected %d IDs (%s…%s) in one request (%s); fetching them one by one",
@@ -231,12 +257,13 @@ class RegistryClient:
                 excerpt(rejected.body),
             )
         studies: list[RawStudy] = []
+        not_found: set[str] = set()
         for nct in batch:
             try:
                 studies.append(self.fetch_study(nct))
             except StudyNotFoundError:
-                continue
-        return studies
+                not_found.add(nct)
+        return studies, not_found
 
     def _get(
         self,

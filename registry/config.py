@@ -39,6 +39,21 @@ DEFAULT_TRUST_ENV = True
 """Read proxy settings from the environment (tests turn this off)."""
 
 
+def normalize_base_url(value: str) -> str:
+    """The registry root without a trailing slash; anything but an http(s) URL is refused.
+
+    >>> normalize_base_url(" http://127.0.0.1:8765/ ")
+    'http://127.0.0.1:8765'
+    """
+    url = value.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or len(url.split("://", 1)[1]) == 0:
+        raise ValueError(
+            f"registry URL {value!r} must start with http:// or https://, "
+            f"e.g. {DEFAULT_REGISTRY_URL}"
+        )
+    return url
+
+
 class RegistryConfig(BaseModel):
     """Where the registry is and how politely and patiently to talk to it."""
 
@@ -64,13 +79,7 @@ class RegistryConfig(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _strip_base_url(cls, value: str) -> str:
-        url = value.strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(
-                f"registry URL {value!r} must start with http:// or https://, "
-                f"e.g. {DEFAULT_REGISTRY_URL}"
-            )
-        return url
+        return normalize_base_url(value)
 
     @property
     def timeout(self) -> httpx.Timeout:

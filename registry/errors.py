@@ -1,6 +1,6 @@
 """Registry client errors, each with a one-line message that names the data and the next step.
 
-RegistryError
+RegistryError (a models.errors.CtgovError)
  ├── RegistryUnavailableError  connection failures or timeouts on every attempt
  ├── RegistryHTTPError         a status the client does not turn into data (status, url, body)
  │    ├── StudyNotFoundError   404 for one study (nct_id)
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.errors import CtgovError
+
 BODY_EXCERPT_CHARS = 200
 """How much of an error body a message quotes."""
 SERVER_ERROR_MIN = 500
@@ -26,7 +28,7 @@ def excerpt(text: str, limit: int = BODY_EXCERPT_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class RegistryError(Exception):
+class RegistryError(CtgovError):
     """Base of every error raised by the registry package."""
 
     def __reduce__(self) -> tuple[Any, ...]:

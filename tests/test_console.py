@@ -118,10 +118,11 @@ def test_json_format_embeds_json_columns_and_iso_dates() -> None:
     ]
 
 
-def test_table_format_shows_headers_values_nulls_and_row_count() -> None:
-    text = format_result(SAMPLE, OutputFormat.TABLE, width=200)
-    for expected in ("nct_id", "phases", "2024-05-01", '["PHASE1", "PHASE2"]', "NULL", "1 row"):
-        assert expected in text
+def test_cells_show_values_nulls_and_the_row_count() -> None:
+    assert SAMPLE.cells() == [
+        ['NCT0001, "a"', "3", "2024-05-01", '["PHASE1", "PHASE2"]', '{"a": [1, 2]}', "NULL"]
+    ]
+    assert SAMPLE.caption() == "1 row"
 
 
 def test_real_result_round_trips_through_json(db: Path) -> None:

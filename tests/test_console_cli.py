@@ -13,7 +13,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from flows import cli_sql
 from tests.test_normalize_fixtures import build_real_warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +20,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    application = typer.Typer()
-    cli_sql.register(application)
-    return application
+    from flows.cli import app as ctgov
+
+    return ctgov
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +88,7 @@ def test_expected_failures_are_one_line_without_traceback(
     app: typer.Typer, db: Path, sql: str, message: str
 ) -> None:
     result = CliRunner().invoke(app, ["sql", sql, "--db", str(db)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr

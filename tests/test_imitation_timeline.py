@@ -25,6 +25,8 @@ BOOKKEEPING_PATHS = (
     "protocolSection.statusModule.statusVerifiedDate",
     "derivedSection.miscInfoModule.versionHolder",
 )
+UNTYPED_PATHS = ("protocolSection.identificationModule.nctIdAliases",)
+"""Changes that are field changes but no typed event (a duplicate merged in as an alias)."""
 EVENT_PATHS: dict[str, tuple[str, ...]] = {
     "status_changed": (
         "protocolSection.statusModule.overallStatus",
@@ -167,7 +169,8 @@ def _outcome_events(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> set
 
 
 def _explained(path: str, events: set[str]) -> bool:
-    allowed = BOOKKEEPING_PATHS + tuple(p for e in events for p in EVENT_PATHS.get(e, ()))
+    event_paths = tuple(p for e in events for p in EVENT_PATHS.get(e, ()))
+    allowed = BOOKKEEPING_PATHS + UNTYPED_PATHS + event_paths
     return any(path.startswith(p) for p in allowed)
 
 

@@ -147,3 +147,69 @@ def test_cli_shows_registry_retries_while_it_waits(
     assert len(retries) == 2
     assert all("HTTP 503" in line and "retrying in" in line for line in retries)
     assert "3 new" in result.output
+
+
+def test_cli_summary_says_what_not_found_means_and_strict_makes_it_exit_2(
+    prefect_harness: None, server: ImitationServer, db_path: Path
+) -> None:
+    args = ["ingest", "NCT06690827", "NCT09999999", "--db", str(db_path)]
+    args += ["--registry-url", server.url, "--no-export"]
+    lenient = runner.invoke(app, args)
+    assert lenient.exit_code == 0, lenient.output
+    assert "1 not found" in lenient.output
+    advice = next(line for line in lenient.stdout.splitlines() if "not found: " in line)
+    assert "NCT09999999" in advice and "typo" in advice and "--strict" in advice
+
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 2, strict.output
+    (message,) = strict.stderr.strip().splitlines()
+    assert message.startswith("error: --strict: the registry has no study for NCT09999999")
+    with connect(db_path, read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*) FROM observations WHERE nct_id = 'NCT06690827'"
+        ).fetchall() == [(2,)]
+
+
+def test_strict_can_come_from_the_environment(
+    prefect_harness: None, server: ImitationServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CTGOV_STRICT", "true")
+    args = ["ingest", "NCT09999999", "--db", str(db_path), "--registry-url", server.url]
+    result = runner.invoke(app, [*args, "--no-export"])
+    assert result.exit_code == 2, result.output
+
+
+def test_a_missing_watchlist_message_keeps_its_brackets(tmp_path: Path, db_path: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", "--watchlist", str(tmp_path / "none.toml"), "--db", str(db_path)]
+    )
+    assert result.exit_code == 2
+    assert "[[trials]]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("CTGOV_BATCH_SIZE", "0", "CTGOV_BATCH_SIZE=0 is not valid"),
+        ("CTGOV_REQUESTS_PER_MINUTE", "abc", "CTGOV_REQUESTS_PER_MINUTE=abc is not valid"),
+        ("CTGOV_REGISTRY_URL", "clinicaltrials.gov", "must start with http://"),
+    ],
+)
+def test_a_bad_setting_names_its_variable_and_exits_2(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, fragment: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["ingest", "NCT06690827", "--db", str(db_path)])
+    assert result.exit_code == 2, result.output
+    (message,) = result.stderr.strip().splitlines()
+    assert fragment in message and "Traceback" not in message
+    assert not db_path.exists()
+
+
+def test_the_run_lock_file_is_removed_when_a_run_ends(
+    prefect_harness: None, server: ImitationServer, db_path: Path
+) -> None:
+    args = ["ingest", "NCT06690827", "--db", str(db_path), "--registry-url", server.url]
+    result = runner.invoke(app, [*args, "--no-export"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ctgov.duckdb"]

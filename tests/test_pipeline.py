@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -113,17 +113,74 @@ def test_a_registry_update_yields_version_two_with_the_old_one_closed(
     assert versions == [(1, False), (2, True)]
 
 
-def test_unknown_study_is_reported_missing_not_dropped(
+def test_an_id_the_registry_never_had_is_not_found_not_missing(
     server: ImitationServer, db_path: Path
 ) -> None:
     settings = settings_for(server, db_path)
     run_id, fetched, stored = run_once(settings, ["NCT06690827", "NCT09999999"])
     assert fetched.missing == ["NCT09999999"]
-    assert outcomes(stored)["NCT09999999"] == ("missing", None)
+    assert outcomes(stored)["NCT09999999"] == ("not_found", None)
+    assert [s.events for s in stored if s.nct_id == "NCT09999999"] == [[]]
     with connect(db_path, read_only=True) as con:
         assert con.execute(
-            "SELECT status, missing_count FROM runs WHERE run_id = ?", [run_id]
-        ).fetchall() == [("partial", 1)]
+            "SELECT status, missing_count, not_found_count FROM runs WHERE run_id = ?", [run_id]
+        ).fetchall() == [("partial", 0, 1)]
+        assert con.execute(
+            "SELECT outcome FROM observations WHERE nct_id = 'NCT09999999'"
+        ).fetchall() == [("not_found",)]
+
+
+def test_a_study_first_posted_after_it_was_not_found_is_first_seen_not_reappeared(
+    db_path: Path,
+) -> None:
+    posted = first_date("NCT06835140")
+    with ImitationServer(as_of=first_date("NCT06690827")) as srv:
+        settings = settings_for(srv, db_path)
+        _, _, before = run_once(settings, ["NCT06835140"])
+        srv.set_date(posted)
+        _, _, after = run_once(settings, ["NCT06835140"])
+    assert outcomes(before) == {"NCT06835140": ("not_found", None)}
+    (study,) = after
+    assert (study.outcome, [e.event_type for e in study.events]) == ("new", ["first_seen"])
+    with connect(db_path, read_only=True) as con:
+        assert con.execute(
+            "SELECT event_type FROM study_events WHERE nct_id = 'NCT06835140'"
+        ).fetchall() == [("first_seen",)]
+
+
+def test_a_tracked_study_that_disappears_is_missing_and_then_reappears(db_path: Path) -> None:
+    (gone,) = Catalog.load_default().absences("NCT00184067")
+    assert gone.end is not None
+    with ImitationServer(as_of=gone.start - timedelta(days=1)) as srv:
+        settings = settings_for(srv, db_path)
+        run_once(settings, ["NCT00184067"])
+        srv.set_date(gone.start)
+        _, _, missing = run_once(settings, ["NCT00184067"])
+        srv.set_date(gone.end)
+        _, _, back = run_once(settings, ["NCT00184067"])
+    (study,) = missing
+    assert (study.outcome, [e.event_type for e in study.events]) == ("missing", ["study_missing"])
+    assert "study_reappeared" in [e.event_type for e in back[0].events]
+
+
+def test_an_alias_is_answered_by_its_study_and_stored_under_its_own_id(db_path: Path) -> None:
+    merged = Catalog.load_default().versions("NCT05594173")[-1]
+    assert merged.record["protocolSection"]["identificationModule"]["nctIdAliases"] == [
+        "NCT09594173"
+    ]
+    with ImitationServer(as_of=merged.date) as srv:
+        settings = settings_for(srv, db_path)
+        _, fetched, stored = run_once(settings, ["NCT09594173"])
+        redirected = httpx.get(
+            f"{srv.url}/api/v2/studies/NCT09594173", trust_env=False, follow_redirects=False
+        )
+    assert (redirected.status_code, redirected.headers["Location"]) == (
+        301,
+        "/api/v2/studies/NCT05594173",
+    )
+    assert fetched.aliases == {"NCT09594173": "NCT05594173"}
+    assert fetched.missing == []
+    assert outcomes(stored) == {"NCT05594173": ("new", 1)}
 
 
 def test_transient_server_errors_are_retried(server: ImitationServer, db_path: Path) -> None:

@@ -185,13 +185,16 @@ def test_fetch_studies_follows_next_page_token_within_a_batch():
     assert [s.nct_id for s in result.studies] == ids
 
 
-def test_ids_the_registry_does_not_return_are_reported_missing():
+def test_ids_the_registry_does_not_return_are_confirmed_missing_by_a_404():
     registry = FakeRegistry(known_records(), reject_unknown_ids=False)
     with registry.client() as client:
         result = client.fetch_studies(["NCT02710084", UNKNOWN_ID, "NCT05105685"])
     assert [s.nct_id for s in result.studies] == ["NCT02710084", "NCT05105685"]
     assert result.missing == [UNKNOWN_ID]
-    assert len(registry.requests) == 1
+    assert [r.url.path for r in registry.requests] == [
+        "/api/v2/studies",
+        f"/api/v2/studies/{UNKNOWN_ID}",
+    ]
 
 
 def test_a_batch_rejected_with_400_is_fetched_one_by_one():

@@ -93,7 +93,11 @@ def test_fetch_studies_returns_what_is_served_and_reports_the_rest_missing(
     assert sorted(s.nct_id for s in result.studies) == sorted(set(requested) - set(result.missing))
     for study in result.studies:
         assert study.record == catalog.record_as_of(study.nct_id, DAY)
-    assert [r.path for r in settled_log(server, 3)] == [STUDIES_PREFIX] * 3
+    confirmations = [f"{STUDIES_PREFIX}/{nct}" for nct in result.missing]
+    assert [r.path for r in settled_log(server, 3 + len(confirmations))] == [
+        *[STUDIES_PREFIX] * 3,
+        *confirmations,
+    ]
 
 
 def test_a_missing_study_comes_back_when_the_registry_shows_it_again(

@@ -142,14 +142,15 @@ def test_missing_then_reappearing_study_gets_events_once(db_path: Path) -> None:
     assert [e[0] for e in events] == ["first_seen", "study_missing", "study_reappeared"]
 
 
-def test_never_seen_missing_study_is_logged_without_event(db_path: Path) -> None:
+def test_a_never_seen_study_is_not_found_without_event(db_path: Path) -> None:
     with connect(db_path) as con:
         store = SnapshotStore(con)
         run = store.start_run(registry_url="http://x", requested=1)
         result = store.record_missing(run, ["NCT09999999"], observed_at=T0)
         counts = store.finish_run(run, status="partial")
     assert result[0].events == [] and result[0].version is None
-    assert counts.missing == 1
+    assert result[0].outcome == "not_found"
+    assert (counts.missing, counts.not_found) == (0, 1)
 
 
 def test_rejected_payload_is_kept_with_its_error(db_path: Path) -> None:

@@ -7,7 +7,8 @@
 Queries run on a read-only connection, and statements that could change anything (INSERT,
 CREATE, COPY, ATTACH, INSTALL, ...) are refused before they run with
 :class:`~warehouse.errors.ReadOnlyViolationError`. Errors in the user's SQL itself (parser,
-catalog, binder, conversion) propagate as ``duckdb.Error`` for the caller to report.
+catalog, binder, conversion) are raised as :class:`~warehouse.errors.QueryError` with DuckDB's
+first line.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ from typing import Any
 from uuid import UUID
 
 import duckdb
-from rich.console import Console
-from rich.table import Table
 
 from warehouse.database import connect
-from warehouse.errors import ReadOnlyViolationError
+from warehouse.errors import QueryError, ReadOnlyViolationError
 
 READ_STATEMENT_TYPES = frozenset(
     {
@@ -62,6 +61,17 @@ class QueryResult:
     types: list[str]
     rows: list[tuple[Any, ...]]
 
+    def cells(self) -> list[list[str]]:
+        """Every value as display text: ``NULL``, ISO dates, JSON for nested values."""
+        return [[cell_text(value) for value in row] for row in self.rows]
+
+    def numeric_columns(self) -> set[int]:
+        """Indexes of the columns of a numeric type (right-aligned in tables)."""
+        return {index for index, name in enumerate(self.types) if _is_numeric(name)}
+
+    def caption(self) -> str:
+        return f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+
 
 def run_query(db_path: Path, sql: str) -> QueryResult:
     """Run ``sql`` on a read-only connection to ``db_path``."""
@@ -74,7 +84,10 @@ def run_query(db_path: Path, sql: str) -> QueryResult:
 
 def execute_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
     """Run every statement of ``sql`` after checking none of them writes; return the last result."""
-    statements = con.extract_statements(sql)
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"SQL error: {first_line(exc)}") from None
     if not statements:
         raise ReadOnlyViolationError("the query is empty; pass a SELECT statement")
     for statement in statements:
@@ -89,10 +102,10 @@ def execute_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
         for statement in statements:
             cursor = con.execute(statement)
     except duckdb.Error as exc:
-        message = str(exc)
+        message = first_line(exc)
         if "read-only" in message.lower():
-            raise ReadOnlyViolationError(message.splitlines()[0]) from None
-        raise
+            raise ReadOnlyViolationError(message) from None
+        raise QueryError(f"SQL error: {message}") from None
     assert cursor is not None
     description = cursor.description or []
     columns = [str(column[0]) for column in description]
@@ -101,29 +114,22 @@ def execute_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
     return QueryResult(columns, types, rows)
 
 
-def format_result(result: QueryResult, fmt: OutputFormat, *, width: int | None = None) -> str:
-    """The result as text: a table drawn with rich, CSV with a header row, or a JSON array."""
+def first_line(exc: BaseException) -> str:
+    """The first non-blank line of an error's message (DuckDB's run to several)."""
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def format_result(result: QueryResult, fmt: OutputFormat) -> str:
+    """The result as CSV with a header row, or as a JSON array of objects.
+
+    Tables for people are drawn by the CLI (``flows/output.py``) from :meth:`QueryResult.cells`.
+    """
     if fmt is OutputFormat.CSV:
         return _to_csv(result)
     if fmt is OutputFormat.JSON:
         return _to_json(result)
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
-    console.print(build_table(result))
-    return buffer.getvalue()
-
-
-def build_table(result: QueryResult) -> Table:
-    """A rich table of the result, for printing to a terminal."""
-    table = Table(show_lines=False, header_style="bold")
-    for name, type_name in zip(result.columns, result.types, strict=True):
-        table.add_column(
-            name, overflow="fold", justify="right" if _is_numeric(type_name) else "left"
-        )
-    for row in result.rows:
-        table.add_row(*(_cell_text(value) for value in row))
-    table.caption = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
-    return table
+    raise ValueError(f"format_result writes csv or json, not {fmt}")
 
 
 def _to_csv(result: QueryResult) -> str:
@@ -131,7 +137,7 @@ def _to_csv(result: QueryResult) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
     for row in result.rows:
-        writer.writerow("" if value is None else _cell_text(value) for value in row)
+        writer.writerow("" if value is None else cell_text(value) for value in row)
     return buffer.getvalue()
 
 
@@ -146,7 +152,7 @@ def _to_json(result: QueryResult) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return NULL_TEXT
     if isinstance(value, str):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
-from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from warehouse.errors import DatabaseLockedError, WarehouseError
 from warehouse.migrate import migrate, pending_migrations
@@ -34,13 +34,16 @@ def connect(
     Read-write connections apply pending migrations. Read-only connections cannot, so they
     refuse a database that is missing or behind with a message saying how to fix it.
     """
-    retrying = Retrying(
-        retry=retry_if_exception_type(DatabaseLockedError),
-        stop=stop_after_delay(lock_wait_s),
-        wait=wait_fixed(LOCK_POLL_S),
-        reraise=True,
-    )
-    return retrying(_connect, Path(path), read_only)
+    # A plain poll loop, not tenacity: read-only commands open the file once and must start
+    # fast (tenacity imports asyncio).
+    deadline = time.monotonic() + lock_wait_s
+    while True:
+        try:
+            return _connect(Path(path), read_only)
+        except DatabaseLockedError:
+            if time.monotonic() + LOCK_POLL_S > deadline:
+                raise
+            time.sleep(LOCK_POLL_S)
 
 
 def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

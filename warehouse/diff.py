@@ -103,7 +103,10 @@ class Change:
     (e.g. ``{"facility": ..., "city": ..., "country": ...}``), None outside keyed lists.
     ``label`` is the path for humans: field names joined by dots, list elements shown by
     their key values (``locations[Mayo Clinic | Rochester | United States].status``) or
-    by ``[index]`` when they have no key.
+    by ``[index]`` when they have no key. ``keyed_path`` is the same path as a pointer whose
+    keyed list elements are named by their key values instead of their positions
+    (``/…/locations[Mayo Clinic|Rochester|United States]/status``); elements of unkeyed lists
+    keep their index. It is stable across versions where ``path``'s indices are not.
     """
 
     path: str
@@ -112,15 +115,33 @@ class Change:
     new: JsonValue
     key: dict[str, JsonValue] | None = None
     label: str = ""
+    keyed_path: str = ""
 
     @property
     def is_user_facing(self) -> bool:
         """False for ``reordered``, which only carries list order for :func:`apply_changes`."""
         return self.op in USER_FACING_OPS
 
+    @property
+    def position(self) -> int | None:
+        """The index of the innermost list element on ``path``, or None outside lists."""
+        for token in reversed(split_pointer(self.path)):
+            if token.isdigit():
+                return int(token)
+        return None
+
     def as_json(self) -> dict[str, JsonValue]:
-        """The change as the documented JSON object: ``path``, ``op``, ``old``, ``new``."""
-        return {"path": self.path, "op": self.op, "old": self.old, "new": self.new}
+        """The change as the documented JSON object (docs/changes.md): ``path`` (keyed),
+        ``pointer`` and ``position`` (positional), ``label``, ``op``, ``old``, ``new``."""
+        return {
+            "path": self.keyed_path or self.path,
+            "pointer": self.path,
+            "position": self.position,
+            "label": self.label,
+            "op": self.op,
+            "old": self.old,
+            "new": self.new,
+        }
 
 
 @dataclass
@@ -143,7 +164,7 @@ def diff_records(old: dict[str, JsonValue], new: dict[str, JsonValue]) -> list[C
     :func:`user_facing` for display.
     """
     out: list[Change] = []
-    _diff_value(old, new, "", "", None, None, out)
+    _diff_value(old, new, "", "", "", None, None, out)
     return out
 
 
@@ -250,6 +271,7 @@ def _diff_value(
     new: JsonValue,
     path: str,
     label: str,
+    keyed: str,
     field_name: str | None,
     key: dict[str, JsonValue] | None,
     out: list[Change],
@@ -257,11 +279,11 @@ def _diff_value(
     if old == new and type(old) is type(new):
         return
     if isinstance(old, dict) and isinstance(new, dict):
-        _diff_dict(old, new, path, label, key, out)
+        _diff_dict(old, new, path, label, keyed, key, out)
     elif isinstance(old, list) and isinstance(new, list):
-        _diff_list(old, new, path, label, field_name, key, out)
+        _diff_list(old, new, path, label, keyed, field_name, key, out)
     else:
-        out.append(Change(path, "changed", old, new, key, label))
+        out.append(Change(path, "changed", old, new, key, label, keyed))
 
 
 def _diff_dict(
@@ -269,23 +291,47 @@ def _diff_dict(
     new: dict[str, JsonValue],
     path: str,
     label: str,
+    keyed: str,
     key: dict[str, JsonValue] | None,
     out: list[Change],
 ) -> None:
     for name, old_value in old.items():
         if name not in new:
             out.append(
-                Change(_child(path, name), "removed", old_value, None, key, _dotted(label, name))
+                Change(
+                    _child(path, name),
+                    "removed",
+                    old_value,
+                    None,
+                    key,
+                    _dotted(label, name),
+                    _child(keyed, name),
+                )
             )
     for name, new_value in new.items():
         old_value = old.get(name, _MISSING)
         if old_value is _MISSING:
             out.append(
-                Change(_child(path, name), "added", None, new_value, key, _dotted(label, name))
+                Change(
+                    _child(path, name),
+                    "added",
+                    None,
+                    new_value,
+                    key,
+                    _dotted(label, name),
+                    _child(keyed, name),
+                )
             )
         else:
             _diff_value(
-                old_value, new_value, _child(path, name), _dotted(label, name), name, key, out
+                old_value,
+                new_value,
+                _child(path, name),
+                _dotted(label, name),
+                _child(keyed, name),
+                name,
+                key,
+                out,
             )
 
 
@@ -294,6 +340,7 @@ def _diff_list(
     new: list[JsonValue],
     path: str,
     label: str,
+    keyed: str,
     field_name: str | None,
     outer_key: dict[str, JsonValue] | None,
     out: list[Change],
@@ -311,18 +358,22 @@ def _diff_list(
                 None,
                 element_key or outer_key,
                 label + _key_text(element_key, index),
+                keyed + _key_step(element_key, index),
             )
         )
     survivor_order = [old_index for old_index, _ in match.pairs]
     if any(a > b for a, b in pairwise(survivor_order)):
         out.append(
-            Change(path, "reordered", sorted(survivor_order), survivor_order, outer_key, label)
+            Change(
+                path, "reordered", sorted(survivor_order), survivor_order, outer_key, label, keyed
+            )
         )
     partner = {new_index: old_index for old_index, new_index in match.pairs}
     added = set(match.added)
     for index, new_element in enumerate(new):
         element_key = new_keys[index]
         element_label = label + _key_text(element_key, index)
+        element_keyed = keyed + _key_step(element_key, index)
         if index in added:
             out.append(
                 Change(
@@ -332,6 +383,7 @@ def _diff_list(
                     new_element,
                     element_key or outer_key,
                     element_label,
+                    element_keyed,
                 )
             )
             continue
@@ -340,6 +392,7 @@ def _diff_list(
             new_element,
             f"{path}/{index}",
             element_label,
+            element_keyed,
             None,
             element_key or outer_key,
             out,
@@ -348,6 +401,14 @@ def _diff_list(
 
 def _child(path: str, name: str) -> str:
     return f"{path}/{escape_token(name)}"
+
+
+def _key_step(key: dict[str, JsonValue] | None, index: int) -> str:
+    """A list element's step in a keyed path: ``[v1|v2]`` by its key values, else ``/index``."""
+    if key is None:
+        return f"/{index}"
+    values = ("" if value is None else escape_token(str(value)) for value in key.values())
+    return "[" + "|".join(values) + "]"
 
 
 def _dotted(label: str, name: str) -> str:

@@ -1,20 +1,25 @@
 """Warehouse errors, each with a one-line message that says what to do next.
 
-WarehouseError
- ├── DatabaseLockedError   another process holds the DuckDB file open read-write
- ├── RunInProgressError    another ingest run holds the run lock of this database
- ├── SchemaTooNewError     the file was written by a newer version of ctgov-warehouse
- ├── ReadOnlyViolationError a write was attempted through a read-only connection
- └── (warehouse.history) UnknownStudyError, VersionNotFoundError, UnknownEventKindError:
-     a question about a study, version or event kind the warehouse does not hold
+WarehouseError (a models.errors.CtgovError)
+ ├── DatabaseLockedError     another process holds the DuckDB file open read-write
+ ├── RunInProgressError      another ingest run holds the run lock of this database
+ ├── SchemaTooNewError       the file was written by a newer version of ctgov-warehouse
+ ├── QueryError (InputError) a query the read-only console refuses or DuckDB cannot run
+ │    └── ReadOnlyViolationError  a statement that would write, or reach past the warehouse
+ └── (warehouse.history) UnknownStudyError: a study the warehouse does not hold;
+     NotTrackedYetError: a date before its first version; NothingToCompareError: a diff of a
+     first version; VersionNotFoundError, UnknownEventKindError (InputErrors): a version
+     number or event kind that does not exist
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from models.errors import CtgovError, InputError
 
-class WarehouseError(Exception):
+
+class WarehouseError(CtgovError):
     """Base of every error raised by the warehouse package."""
 
 
@@ -46,6 +51,10 @@ class SchemaTooNewError(WarehouseError):
         )
 
 
-class ReadOnlyViolationError(WarehouseError):
+class QueryError(WarehouseError, InputError):
+    """A query that cannot run as written; the message is DuckDB's first line or the refusal."""
+
+
+class ReadOnlyViolationError(QueryError):
     def __init__(self, detail: str) -> None:
         super().__init__(f"this connection is read-only, the statement was refused: {detail}")

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 
+from models.errors import InputError
 from models.event_types import EVENT_TYPES
 from warehouse.diff import Change, JsonValue, diff_records, user_facing
 from warehouse.errors import WarehouseError
@@ -39,11 +40,19 @@ class UnknownStudyError(WarehouseError):
         )
 
 
-class VersionNotFoundError(WarehouseError):
-    """A version number or a point in time outside the study's stored history."""
+class VersionNotFoundError(WarehouseError, InputError):
+    """A version number the study does not have (bad input: exit 2)."""
 
 
-class UnknownEventKindError(WarehouseError):
+class NotTrackedYetError(WarehouseError):
+    """A point in time before the study's first stored version."""
+
+
+class NothingToCompareError(WarehouseError):
+    """A diff asked of a version that has no earlier version."""
+
+
+class UnknownEventKindError(WarehouseError, InputError):
     def __init__(self, unknown: Sequence[str]) -> None:
         self.unknown = list(unknown)
         super().__init__(
@@ -248,7 +257,7 @@ def diff_versions(
     if from_version is None:
         earlier = [number for number in versions if number < target]
         if not earlier:
-            raise VersionNotFoundError(
+            raise NothingToCompareError(
                 f"{nct_id} has no version before {target} to diff against "
                 f"(versions {_ranges(versions)}); use `ctgov show {nct_id}` to see the record"
             )
@@ -274,7 +283,7 @@ def record_as_of(
         ((first,),) = con.execute(FIRST_SEEN_SQL, [nct_id]).fetchall()
         if first is None:
             raise UnknownStudyError(nct_id)
-        raise VersionNotFoundError(
+        raise NotTrackedYetError(
             f"{nct_id} was not tracked yet at {as_of.isoformat()}; "
             f"its first version is from {first.isoformat()}"
         )

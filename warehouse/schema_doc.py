@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.database import DUCKDB_CONFIG
+from warehouse.database import DUCKDB_CONFIG, connect
 from warehouse.migrate import Migration, available_migrations, migrate
 
 DEFAULT_SCHEMA_DOC = Path("docs/schema.md")
@@ -80,8 +80,30 @@ def fresh_schema_doc() -> str:
     Each object belongs to the first migration after which it exists; what migrate.py creates
     itself (the ``schema_migrations`` ledger) goes to the bookkeeping section.
     """
-    owners: dict[str, tuple[str, str]] = {}
     con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+    try:
+        owners = _migrate_recording_owners(con)
+        return render_schema_doc(con, owners)
+    finally:
+        con.close()
+
+
+def database_schema_doc(db_path: Path) -> str:
+    """The schema document of an existing database, grouped like :func:`fresh_schema_doc`."""
+    scratch = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+    try:
+        owners = _migrate_recording_owners(scratch)
+    finally:
+        scratch.close()
+    con = connect(db_path, read_only=True)
+    try:
+        return render_schema_doc(con, owners)
+    finally:
+        con.close()
+
+
+def _migrate_recording_owners(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    owners: dict[str, tuple[str, str]] = {}
 
     def record_owners(migration: Migration) -> None:
         summary = _migration_summary(migration.sql)
@@ -89,11 +111,8 @@ def fresh_schema_doc() -> str:
             if name not in BOOKKEEPING_COMMENTS:
                 owners.setdefault(name, (migration.name, summary))
 
-    try:
-        migrate(con, on_applied=record_owners)
-        return render_schema_doc(con, owners)
-    finally:
-        con.close()
+    migrate(con, on_applied=record_owners)
+    return owners
 
 
 def render_schema_doc(
@@ -117,9 +136,14 @@ def render_schema_doc(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_schema_doc(path: Path = DEFAULT_SCHEMA_DOC) -> bool:
-    """Regenerate ``path``; True when its content changed."""
-    text = fresh_schema_doc()
+def schema_doc(db_path: Path | None = None) -> str:
+    """The document of ``db_path``'s schema, or of a fresh database's when None."""
+    return fresh_schema_doc() if db_path is None else database_schema_doc(db_path)
+
+
+def write_schema_doc(path: Path = DEFAULT_SCHEMA_DOC, db_path: Path | None = None) -> bool:
+    """Regenerate ``path`` (from ``db_path``'s schema when given); True when it changed."""
+    text = schema_doc(db_path)
     if path.exists() and path.read_text("utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,9 +151,9 @@ def write_schema_doc(path: Path = DEFAULT_SCHEMA_DOC) -> bool:
     return True
 
 
-def schema_doc_is_current(path: Path = DEFAULT_SCHEMA_DOC) -> bool:
-    """True when ``path`` equals a fresh generation."""
-    return path.exists() and path.read_text("utf-8") == fresh_schema_doc()
+def schema_doc_is_current(path: Path = DEFAULT_SCHEMA_DOC, db_path: Path | None = None) -> bool:
+    """True when ``path`` equals a fresh generation (of ``db_path``'s schema when given)."""
+    return path.exists() and path.read_text("utf-8") == schema_doc(db_path)
 
 
 def _render_section(

@@ -25,7 +25,9 @@ from warehouse.events import Event
 from warehouse.sql_text import load_sql
 from warehouse.transactions import transaction
 
-Outcome = Literal["new", "changed", "unchanged", "missing", "rejected"]
+Outcome = Literal["new", "changed", "unchanged", "missing", "not_found", "rejected"]
+"""What a run saw of a requested study; ``missing`` is a tracked study the registry no longer
+returns, ``not_found`` an ID it has no study for and that was never stored."""
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
 Source = Literal["observed", "registry"]
 
@@ -67,6 +69,7 @@ class RunCounts:
     unchanged: int
     missing: int
     rejected: int
+    not_found: int = 0
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ class SnapshotStore:
                     previous_version=prior_version,
                     previous_record=previous_records.get(study.nct_id),
                 )
-            if study.nct_id in was_missing:
+            if previous is not None and study.nct_id in was_missing:
                 events.append(
                     batch.add_presence(
                         nct_id=study.nct_id, version=version, event_type="study_reappeared"
@@ -259,7 +262,11 @@ class SnapshotStore:
     def record_missing(
         self, run_id: str, nct_ids: Sequence[str], *, observed_at: datetime | None = None
     ) -> list[StoredStudy]:
-        """Log studies the registry did not return; a tracked study that vanishes gets an event."""
+        """Log studies the registry has no study for (confirmed by a 404).
+
+        A tracked study (one with stored versions) is ``missing`` and gets a ``study_missing``
+        event the first time; an ID never stored is ``not_found`` and gets no event.
+        """
         if not nct_ids:
             return []
         when = observed_at or utc_now()
@@ -281,14 +288,16 @@ class SnapshotStore:
                 results.append(
                     StoredStudy(
                         nct_id=nct_id,
-                        outcome="missing",
+                        outcome="missing" if tracked else "not_found",
                         version=tracked.version if tracked else None,
                         content_hash=None,
                         events=events,
                     )
                 )
             batch.flush(self.con)
-            self._insert_observations([_observation(run_id, n, when, "missing") for n in ids])
+            self._insert_observations(
+                [_observation(run_id, r.nct_id, when, r.outcome) for r in results]
+            )
         return results
 
     def record_rejected(
@@ -343,7 +352,7 @@ class SnapshotStore:
     def run_counts(self, run_id: str) -> RunCounts:
         rows = self.con.execute(
             "SELECT requested_count, fetched_count, new_count, changed_count, unchanged_count, "
-            "missing_count, rejected_count FROM runs WHERE run_id = ?",
+            "missing_count, rejected_count, not_found_count FROM runs WHERE run_id = ?",
             [run_id],
         ).fetchall()
         if not rows:

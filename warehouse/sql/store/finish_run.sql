@@ -8,6 +8,7 @@ SET finished_at     = $finished_at,
     changed_count   = counts.changed,
     unchanged_count = counts.unchanged,
     missing_count   = counts.missing,
+    not_found_count = counts.not_found,
     rejected_count  = counts.rejected,
     drift_count     = $drift
 FROM (
@@ -17,6 +18,7 @@ FROM (
         count(*) FILTER (WHERE outcome = 'changed')   AS changed,
         count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged,
         count(*) FILTER (WHERE outcome = 'missing')   AS missing,
+        count(*) FILTER (WHERE outcome = 'not_found') AS not_found,
         count(*) FILTER (WHERE outcome = 'rejected')  AS rejected
     FROM observations
     WHERE run_id = $run_id
