@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from models.json_pointer import split_pointer
+from models.json_pointer import escape_token, split_pointer
 from tests.conftest import REAL_STUDY_IDS, study_record
 from warehouse.diff import (
     Change,
@@ -79,6 +79,10 @@ def test_a_site_status_change_is_one_change_on_that_site_even_when_sites_move() 
     assert change.label.endswith(
         f"locations[{moved['facility']} | {moved['city']} | {moved['country']}].status"
     )
+    place = "|".join(escape_token(moved[k]) for k in ("facility", "city", "country"))
+    assert change.keyed_path == f"{LOCATIONS}[{place}]/status"
+    assert change.as_json()["path"] == change.keyed_path
+    assert (change.as_json()["pointer"], change.as_json()["position"]) == (change.path, 0)
     assert apply_changes(old, diff_records(old, new)) == new
 
 

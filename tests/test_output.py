@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -122,3 +123,11 @@ def test_a_long_text_change_shows_the_changed_words_in_context(tmp_path: Path) -
         app, ["diff", "NCT06690827", "--db", str(path)], env={"TTY_COMPATIBLE": "1"}
     )
     assert "[-4-]" not in terminal.stdout and "\x1b[" in terminal.stdout
+
+    args = ["diff", "NCT06690827", "--format", "json", "--db", str(path)]
+    as_json = CliRunner().invoke(app, args)
+    (text_change,) = [c for c in json.loads(as_json.stdout) if c["path"].endswith("Criteria")]
+    (hunk,) = text_change["hunks"]
+    changed = [seg for seg in hunk["segments"] if seg["op"] != "equal"]
+    assert changed == [{"op": "removed", "text": "4"}, {"op": "added", "text": "6"}]
+    assert hunk["elided_before"] and hunk["elided_after"]

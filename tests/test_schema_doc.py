@@ -10,7 +10,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from flows import cli_sql
 from warehouse.database import connect
 from warehouse.normalize import NORMALIZED_TABLES, current_view_name
 from warehouse.schema_doc import fresh_schema_doc
@@ -28,9 +27,9 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCon
 
 
 def _app() -> typer.Typer:
-    application = typer.Typer()
-    cli_sql.register(application)
-    return application
+    from flows.cli import app
+
+    return app
 
 
 def test_committed_schema_doc_matches_a_fresh_generation() -> None:
@@ -110,3 +109,17 @@ def test_schema_doc_command_regenerates_and_checks(tmp_path: Path) -> None:
     assert target.read_text("utf-8") == SCHEMA_DOC.read_text("utf-8")
     again = CliRunner().invoke(_app(), ["schema-doc", "--check", "--path", str(target)])
     assert again.exit_code == 0 and "up to date" in again.stdout
+
+
+def test_schema_doc_documents_a_given_database(tmp_path: Path) -> None:
+    """--db documents that file's schema; an up-to-date database reads like a fresh one."""
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    target = tmp_path / "schema.md"
+    write = CliRunner().invoke(_app(), ["schema-doc", "--path", str(target), "--db", str(db)])
+    assert write.exit_code == 0, write.output
+    assert target.read_text("utf-8") == SCHEMA_DOC.read_text("utf-8")
+    missing = CliRunner().invoke(
+        _app(), ["schema-doc", "--path", str(target), "--db", str(tmp_path / "none.duckdb")]
+    )
+    assert missing.exit_code == 1 and "does not exist yet" in missing.stderr
