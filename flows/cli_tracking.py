@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -65,8 +65,19 @@ def register(app: typer.Typer) -> None:
     app.command("changes")(changes_command)
 
 
+ObservedOption = Annotated[
+    bool,
+    typer.Option(
+        "--observed",
+        help="use the observed clock (when our runs saw each version), not the registry's.",
+    ),
+]
+
+
 def history_command(nct_id: NctArgument, db: DbOption = DEFAULT_DB_PATH) -> None:
-    """List the stored versions of a study: when, status, and what each one changed.
+    """List the stored versions of a study on the registry's clock: the day the registry
+    posted each, when we observed it (or that it came from the registry's history), the
+    registry's own version number, the status, and what each one changed.
 
     Example: ctgov history NCT02513394
     """
@@ -74,18 +85,30 @@ def history_command(nct_id: NctArgument, db: DbOption = DEFAULT_DB_PATH) -> None
     with _reading(db) as con:
         versions = history.list_versions(con, study)
     console = stdout_console()
-    console.print(Text(f"{study}: {len(versions)} version(s)", style="bold"))
+    console.print(
+        Text(f"{study}: {len(versions)} version(s), oldest first on the registry's clock", "bold")
+    )
     rows: list[list[str | Text]] = [
         [
             Text(f"v{item.version}", style="bold cyan"),
-            f"{item.valid_from:%Y-%m-%d %H:%M}",
-            Text(f"posted {item.last_update_post_date or '-'}", style="dim"),
+            f"posted {item.registry_date or '-'}",
+            Text(_seen(item), style="dim"),
+            Text(
+                "-" if item.registry_version is None else f"reg #{item.registry_version}",
+                style="dim",
+            ),
             Text(item.overall_status or "-", style="magenta"),
             item.summary,
         ]
         for item in versions
     ]
     print_listing(console, rows)
+
+
+def _seen(item: history.VersionSummary) -> str:
+    if item.observed_at is not None:
+        return f"seen {item.observed_at.astimezone(UTC):%Y-%m-%d %H:%M}"
+    return "from history"
 
 
 def diff_command(
@@ -138,16 +161,18 @@ def show_command(
             help="Date (YYYY-MM-DD, end of that day UTC) or ISO timestamp; default: now.",
         ),
     ] = None,
+    observed: ObservedOption = False,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
-    """Print the JSON record of a study as stored, now or as of a date.
+    """Print the JSON record of a study: now, or as the registry showed it at the end of a day
+    (--observed: as our runs had observed it by then).
 
     Example: ctgov show NCT02513394 --as-of 2024-01-31
     """
     study = normalize_nct_id(nct_id)
     moment = parse_when(as_of, "--as-of")
     with _reading(db) as con:
-        found = history.record_as_of(con, study, moment)
+        found = history.record_as_of(con, study, moment, clock=_clock(observed))
     typer.echo(json.dumps(found.record, ensure_ascii=False, indent=2))
 
 
@@ -167,10 +192,12 @@ def changes_command(
         list[str] | None,
         typer.Option("--kind", help="Event type(s) to keep, repeatable or comma-separated."),
     ] = None,
+    observed: ObservedOption = False,
     output: FormatOption = OutputFormat.text,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
-    """List change events across all studies, oldest first.
+    """List change events across all studies, oldest first, dated by the registry's posting
+    day of the version each belongs to (--observed: by when our runs recorded them).
 
     Example: ctgov changes --since 2024-01-01 --kind status_changed,site_added
     """
@@ -182,7 +209,7 @@ def changes_command(
         if since_last_run:
             _, events = history.events_since_last_run(con, kinds=kinds)
         else:
-            events = history.events_since(con, start, kinds=kinds)
+            events = history.events_since(con, start, kinds=kinds, clock=_clock(observed))
     if output is OutputFormat.json:
         typer.echo(json.dumps([e.as_json() for e in events], ensure_ascii=False, indent=2))
         return
@@ -190,9 +217,12 @@ def changes_command(
     if not events:
         console.print("no events")
         return
+    by_observation = observed or since_last_run
     rows: list[list[str | Text]] = [
         [
-            f"{event.occurred_at:%Y-%m-%d %H:%M}",
+            f"{event.occurred_at.astimezone(UTC):%Y-%m-%d %H:%M}"
+            if by_observation
+            else event.day.isoformat(),
             Text(event.nct_id, style="bold cyan"),
             f"v{event.version if event.version is not None else '-'}",
             event.summary,
@@ -200,6 +230,10 @@ def changes_command(
         for event in events
     ]
     print_listing(console, rows)
+
+
+def _clock(observed: bool) -> history.Clock:
+    return history.OBSERVED_CLOCK if observed else history.REGISTRY_CLOCK
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from tests.conftest import ROOT, study_record
-from tests.test_tracking import T0, add_run, add_version, with_status
+from tests.test_tracking import T0, add_run, add_version, posted, with_status
 from warehouse.database import connect
 from warehouse.diff import diff_records, user_facing
 from warehouse.tracking import record_presence
@@ -29,6 +29,15 @@ def _app() -> typer.Typer:
     from flows.cli import app
 
     return app
+
+
+DAYS = (0, 3, 6)
+"""The days after T0 on which the registry posts (and a run observes) each version."""
+
+
+def _stored_versions() -> list[dict[str, Any]]:
+    """The three versions as stored: posted by the registry on their days."""
+    return [posted(v, T0 + timedelta(days=d)) for v, d in zip(_versions(), DAYS, strict=True)]
 
 
 def _versions() -> list[dict[str, Any]]:
@@ -83,7 +92,8 @@ def test_history_lists_versions_with_a_summary_of_each(warehouse_db: Path) -> No
     result = _run(warehouse_db, "history", "nct3934567")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{STUDY}: 3 version(s)"
+    assert lines[0] == f"{STUDY}: 3 version(s), oldest first on the registry's clock"
+    assert lines[1].split()[:5] == ["v1", "posted", T0.date().isoformat(), "seen", str(T0.date())]
     assert lines[1].startswith("v1") and lines[1].endswith("first seen (ACTIVE_NOT_RECRUITING)")
     assert lines[2].startswith("v2") and lines[2].endswith(
         "status ACTIVE_NOT_RECRUITING → COMPLETED; site " + _site_place() + ": unset → COMPLETED"
@@ -97,19 +107,23 @@ def _site_place() -> str:
 
 
 def test_diff_json_defaults_to_the_last_two_versions(warehouse_db: Path) -> None:
-    _, v2, v3 = _versions()
+    _, v2, v3 = _stored_versions()
     result = _run(warehouse_db, "diff", STUDY, "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == [
-        {**c.as_json(), "hunks": None} for c in user_facing(diff_records(v2, v3))
+    shown = json.loads(result.stdout)
+    expected = user_facing(diff_records(v2, v3))
+    assert [{k: v for k, v in c.items() if k != "hunks"} for c in shown] == [
+        c.as_json() for c in expected
     ]
+    texts = [isinstance(c.old, str) and isinstance(c.new, str) for c in expected]
+    assert [c["hunks"] is not None for c in shown] == texts
 
 
 def test_diff_text_between_chosen_versions(warehouse_db: Path) -> None:
     result = _run(warehouse_db, "diff", STUDY, "--from", "1", "--to", "3")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"{STUDY} v1 → v3: 3 change(s)"
+    assert lines[0] == f"{STUDY} v1 → v3: 4 change(s)"
     assert (
         '~ protocolSection.statusModule.overallStatus: "ACTIVE_NOT_RECRUITING" → "COMPLETED"'
         in lines
@@ -128,7 +142,7 @@ def test_diff_text_between_chosen_versions(warehouse_db: Path) -> None:
         (("diff", STUDY, "--to", "1"), (STUDY, "no version before 1", "ctgov show")),
         (("history", "NCT09999999"), ("NCT09999999 is not in the warehouse",)),
         (("show", "NCT09999999"), ("NCT09999999 is not in the warehouse",)),
-        (("show", STUDY, "--as-of", "2020-01-01"), (STUDY, "not tracked yet at 2020-01-01")),
+        (("show", STUDY, "--as-of", "2020-01-01"), (STUDY, "not posted by the registry yet")),
     ],
 )
 def test_failures_are_one_line_and_exit_1(
@@ -184,7 +198,7 @@ def test_a_locked_database_is_one_line(warehouse_db: Path) -> None:
 
 
 def test_show_prints_the_record_now_and_as_of_a_date(warehouse_db: Path) -> None:
-    v1, _, v3 = _versions()
+    v1, _, v3 = _stored_versions()
     now = _run(warehouse_db, "show", STUDY)
     assert now.exit_code == 0, now.output
     assert json.loads(now.stdout) == v3
@@ -214,6 +228,7 @@ def test_changes_since_a_date_filtered_by_kind(warehouse_db: Path) -> None:
         "version",
         "run_id",
         "event_type",
+        "registry_date",
         "occurred_at",
         "details",
     }
@@ -222,9 +237,9 @@ def test_changes_since_a_date_filtered_by_kind(warehouse_db: Path) -> None:
     assert filtered.exit_code == 0, filtered.output
     lines = filtered.stdout.splitlines()
     assert len(lines) == 2
-    assert lines[0].split()[2:4] == [STUDY, "v2"]
+    assert lines[0].split()[:3] == [(T0 + timedelta(days=3)).date().isoformat(), STUDY, "v2"]
     assert lines[0].endswith("status ACTIVE_NOT_RECRUITING → COMPLETED")
-    assert lines[1].split()[2:4] == [OTHER, "v1"]
+    assert lines[1].split()[1:3] == [OTHER, "v1"]
     assert "no longer returned by the registry" in lines[1]
 
 

@@ -16,13 +16,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from models.hashing import content_hash
+from models.hashing import content_hash, payload_hash
 from tests.conftest import STUDIES_DIR
 from warehouse.database import connect
 from warehouse.normalize import normalize_versions
 from warehouse.sql_text import load_sql
-from warehouse.store import VERSION_STAGE_SCHEMA
 from warehouse.transactions import transaction
+from warehouse.writer import VERSION_SCHEMA
 
 FIRST_SEEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -48,14 +48,19 @@ def insert_version(
                 "nct_id": nct_id,
                 "version": version,
                 "content_hash": content_hash(json.loads(text)),
+                "payload_hash": payload_hash(text),
                 "valid_from": valid_from,
                 "source": "observed",
                 "registry_version": None,
+                "registry_date": valid_from.date(),
+                "observed_at": valid_from,
+                "markup": "markdown",
                 "run_id": "test-run",
                 "record": text,
+                "registry_record": None,
             }
         ],
-        schema=VERSION_STAGE_SCHEMA,
+        schema=VERSION_SCHEMA,
     )
     con.execute(load_sql("insert_versions.sql"))
     if valid_to is not None:

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from models.hashing import content_hash
 from tests.conftest import ROOT, study_record, study_text
 from warehouse.database import connect
+from warehouse.plan import day_start
 from warehouse.store import INTERRUPTED_RUN_ERROR, ObservedStudy, Rejection, SnapshotStore
 
 T0 = datetime(2026, 1, 5, 10, 30, tzinfo=UTC)
@@ -93,6 +94,10 @@ def test_key_order_and_whitespace_do_not_make_a_version(db_path: Path) -> None:
 def test_changed_record_makes_version_two_and_closes_version_one(db_path: Path) -> None:
     changed = copy.deepcopy(study_record("NCT03934567"))
     changed["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    posted = date.fromisoformat(
+        changed["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    ) + timedelta(days=7)
+    changed["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"] = str(posted)
     later = T0 + timedelta(days=1)
     with connect(db_path) as con:
         store = SnapshotStore(con)
@@ -103,16 +108,23 @@ def test_changed_record_makes_version_two_and_closes_version_one(db_path: Path) 
         counts = store.finish_run(run2, status="succeeded")
         versions = rows(
             con,
-            "SELECT version, valid_from, valid_to, overall_status, run_id FROM study_versions "
-            "ORDER BY version",
+            "SELECT version, valid_from, valid_to, overall_status, run_id, observed_at "
+            "FROM study_versions ORDER BY version",
         )
         events = rows(con, "SELECT event_type FROM study_events WHERE version = 2")
     assert result[0].outcome == "changed" and result[0].version == 2
     assert result[0].previous_version == 1
     assert counts.changed == 1
-    (v1, from1, to1, status1, r1), (v2, from2, to2, status2, r2) = versions
+    (v1, from1, to1, status1, r1, seen1), (v2, from2, to2, status2, r2, seen2) = versions
     assert (v1, v2) == (1, 2)
-    assert from1 == T0 and to1 == later and from2 == later and to2 is None
+    first_posted = date.fromisoformat(
+        study_record("NCT03934567")["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"][
+            "date"
+        ]
+    )
+    assert (from1, to1) == (day_start(first_posted), day_start(posted))
+    assert (from2, to2) == (day_start(posted), None)
+    assert (seen1, seen2) == (T0, later)
     assert (status1, status2) == ("ACTIVE_NOT_RECRUITING", "COMPLETED")
     assert (r1, r2) == (run1, run2)
     assert ("status_changed",) in events

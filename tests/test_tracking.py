@@ -15,11 +15,20 @@ from tests.conftest import study_record
 from warehouse.database import connect
 from warehouse.diff import diff_records, user_facing
 from warehouse.events import Event
+from warehouse.plan import day_start
 from warehouse.store import ObservedStudy, SnapshotStore
 from warehouse.tracking import record_new_version, record_presence
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
 TRACKING_OBJECTS = ("study_changes", "study_events", "status_history", "current_studies")
+
+
+def posted(record: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """``record`` as the registry would post it on ``at``'s day: with that lastUpdatePostDate."""
+    stamped = copy.deepcopy(record)
+    status = stamped["protocolSection"]["statusModule"]
+    status["lastUpdatePostDateStruct"] = {"date": at.date().isoformat(), "type": "ACTUAL"}
+    return stamped
 
 
 def add_version(
@@ -29,10 +38,11 @@ def add_version(
     at: datetime,
     run_id: str = "run-1",
 ) -> list[Event]:
-    """Store ``record`` as the study's next version the way an ingest run does (one store batch)
-    and return the events that gave it."""
+    """Store ``record`` as the study's next version the way an ingest run does (one store
+    batch), observed at ``at`` and posted by the registry that day; return its events."""
+    stamped = posted(record, at)
     (stored,) = SnapshotStore(con).store_batch(
-        run_id, [ObservedStudy(nct_id, record, json.dumps(record))], observed_at=at
+        run_id, [ObservedStudy(nct_id, stamped, json.dumps(stamped))], observed_at=at
     )
     return stored.events
 
@@ -108,7 +118,9 @@ def test_a_new_version_stores_its_user_facing_changes_and_events(
 
     events = add_version(con, "NCT03934567", new, T0 + timedelta(days=3), run_id="run-2")
 
-    expected = user_facing(diff_records(old, new))
+    expected = user_facing(
+        diff_records(posted(old, T0), posted(new, T0 + timedelta(days=3)))
+    )
     rows = con.execute(
         "SELECT from_version, to_version, ordinal, path, op, label, CAST(element_key AS VARCHAR), "
         "CAST(old_value AS VARCHAR), CAST(new_value AS VARCHAR) FROM study_changes ORDER BY ordinal"
@@ -161,9 +173,9 @@ def test_a_big_diff_is_stored_in_one_bulk_insert(con: duckdb.DuckDBPyConnection)
     events = add_version(con, "NCT02513394", new, T0 + timedelta(days=1))
 
     sites = len(new["protocolSection"]["contactsLocationsModule"]["locations"])
-    assert con.execute("SELECT count(*), count(DISTINCT path) FROM study_changes").fetchall() == [
-        (sites, sites)
-    ]
+    assert con.execute(
+        "SELECT count(*), count(DISTINCT path) FROM study_changes WHERE path LIKE '%/locations/%'"
+    ).fetchall() == [(sites, sites)]
     assert [e.event_type for e in events] == ["site_status_changed"] * sites
 
 
@@ -194,20 +206,12 @@ def test_presence_events_follow_the_version_events_of_the_run(
         event_type="study_missing",
         occurred_at=T0 + timedelta(days=1),
     )
-    add_version(
+    events = add_version(
         con, "NCT00184067", with_status(record, "COMPLETED"), T0 + timedelta(days=2), run_id="run-3"
-    )
-    back = record_presence(
-        con,
-        run_id="run-3",
-        nct_id="NCT00184067",
-        version=2,
-        event_type="study_reappeared",
-        occurred_at=T0 + timedelta(days=2),
     )
 
     assert missing == Event("study_missing", {"version": 1})
-    assert back == Event("study_reappeared", {"version": 2})
+    assert events[-1] == Event("study_reappeared", {"version": 2})
     rows = con.execute(
         "SELECT run_id, version, ordinal, event_type FROM study_events ORDER BY event_id"
     ).fetchall()
@@ -222,48 +226,59 @@ def test_presence_events_follow_the_version_events_of_the_run(
 def test_status_history_collapses_versions_into_status_periods(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
+    """Periods follow the registry's dates (each version's posting day), not observation times."""
     record = study_record("NCT06171568")
     statuses = ["NOT_YET_RECRUITING", "RECRUITING", "RECRUITING", "COMPLETED"]
-    offsets = [timedelta(0), timedelta(days=20, hours=-1), timedelta(days=50), timedelta(days=80)]
-    for offset, status in zip(offsets, statuses, strict=True):
+    days = [0, 20, 50, 80]
+    for day, status in zip(days, statuses, strict=True):
         edited = with_status(record, status)
-        edited["protocolSection"]["statusModule"]["lastUpdateSubmitDate"] = f"at {offset}"
-        add_version(con, "NCT06171568", edited, T0 + offset)
+        edited["protocolSection"]["statusModule"]["lastUpdateSubmitDate"] = f"day {day}"
+        add_version(con, "NCT06171568", edited, T0 + timedelta(days=day, hours=day % 7))
 
     before = datetime.now(UTC)
     rows = con.execute(
-        "SELECT period, status, status_from, status_to, days_in_status, first_version, "
+        "SELECT period, status, status_from_date, status_to_date, days_in_status, first_version, "
         "last_version, is_current FROM status_history ORDER BY period"
     ).fetchall()
     after = datetime.now(UTC)
 
-    # 19 days and 23 hours is 19 whole days, though the period spans 20 midnights.
+    start = T0.date()
     assert rows[:2] == [
-        (1, "NOT_YET_RECRUITING", T0, T0 + offsets[1], 19, 1, 1, False),
-        (2, "RECRUITING", T0 + offsets[1], T0 + offsets[3], 60, 2, 3, False),
+        (1, "NOT_YET_RECRUITING", start, start + timedelta(days=20), 20, 1, 1, False),
+        (2, "RECRUITING", start + timedelta(days=20), start + timedelta(days=80), 60, 2, 3, False),
     ]
-    period, status, since, until, days, first, last, current = rows[2]
+    period, status, since, until, days_in, first, last, current = rows[2]
     assert (period, status, since, until, first, last, current) == (
         3,
         "COMPLETED",
-        T0 + offsets[3],
+        start + timedelta(days=80),
         None,
         4,
         4,
         True,
     )
-    assert days in {(before - since).days, (after - since).days}
+    since_instant = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+    assert days_in in {(before - since_instant).days, (after - since_instant).days}
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
 def test_days_in_status_counts_elapsed_days_in_any_session_time_zone(
     con: duckdb.DuckDBPyConnection, time_zone: str
 ) -> None:
-    """A period from 09:00 to 08:00 the next day is 0 whole days wherever the query runs."""
-    record = study_record("NCT06171568")
-    add_version(con, "NCT06171568", with_status(record, "RECRUITING"), T0)
+    """A period from 09:00 to 08:00 the next day is 0 whole days wherever the query runs.
+
+    Versions posted by the registry start at midnight UTC; these rows are written directly to
+    test the view's arithmetic on any instants."""
     later = T0 + timedelta(hours=23)
-    add_version(con, "NCT06171568", with_status(record, "COMPLETED"), later)
+    for version, (status, start, end) in enumerate(
+        [("RECRUITING", T0, later), ("COMPLETED", later, None)], 1
+    ):
+        con.execute(
+            "INSERT INTO study_versions (nct_id, version, position, content_hash, valid_from, "
+            "valid_to, source, record, overall_status) "
+            "VALUES ('NCT06171568', ?, ?, ?, ?, ?, 'observed', '{}', ?)",
+            [version, version, f"h{version}", start, end, status],
+        )
     con.execute(f"SET TimeZone = '{time_zone}'")
 
     rows = con.execute(
@@ -297,7 +312,7 @@ def test_current_studies_shows_the_current_version_and_missing_since(
         (
             "NCT05594173",
             2,
-            T0 + timedelta(days=5),
+            day_start((T0 + timedelta(days=5)).date()),
             "COMPLETED",
             20,
             "ACTUAL",

@@ -10,9 +10,10 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT, study_record
-from tests.test_tracking import T0, add_run, add_version, with_status
+from tests.test_tracking import T0, add_run, add_version, posted, with_status
 from warehouse import history
 from warehouse.database import connect
+from warehouse.plan import day_start
 
 
 @pytest.fixture
@@ -26,21 +27,40 @@ def con(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def test_state_as_of_an_instant_takes_a_version_that_starts_exactly_then(
+def test_state_as_of_a_date_is_what_the_registry_showed_at_the_end_of_that_day(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    states = history.state_as_of(con, T0 + timedelta(days=2))
+    day = (T0 + timedelta(days=2)).date()
+    states = history.state_as_of(con, day)
     assert [(s.nct_id, s.version, s.overall_status) for s in states] == [
         ("NCT00973089", 2, "RECRUITING")
     ]
-    just_before = history.state_as_of(con, T0 + timedelta(days=2, microseconds=-1))
-    assert [(s.nct_id, s.version) for s in just_before] == [("NCT00973089", 1)]
-
-
-def test_state_as_of_a_date_is_the_end_of_that_day(con: duckdb.DuckDBPyConnection) -> None:
-    states = history.state_as_of(con, (T0 + timedelta(days=3)).date())
-    assert [(s.nct_id, s.version) for s in states] == [("NCT00973089", 2), ("NCT06171568", 1)]
+    the_day_before = history.state_as_of(con, day - timedelta(days=1))
+    assert [(s.nct_id, s.version) for s in the_day_before] == [("NCT00973089", 1)]
+    later = history.state_as_of(con, (T0 + timedelta(days=3)).date())
+    assert [(s.nct_id, s.version) for s in later] == [("NCT00973089", 2), ("NCT06171568", 1)]
     assert history.state_as_of(con, date(2020, 1, 1)) == []
+
+
+def test_a_datetime_counts_by_its_utc_day_on_the_registry_clock(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The registry dates versions by day: any instant of day 2 (UTC) sees version 2."""
+    start_of_day_two = day_start((T0 + timedelta(days=2)).date())
+    states = history.state_as_of(con, start_of_day_two)
+    assert [(s.nct_id, s.version) for s in states] == [("NCT00973089", 2)]
+
+
+def test_the_observed_clock_is_what_runs_had_seen_before_an_instant(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    seen_at = T0 + timedelta(days=2)
+    at = history.state_as_of(con, seen_at, clock="observed")
+    assert [(s.nct_id, s.version) for s in at] == [("NCT00973089", 2)]
+    just_before = history.state_as_of(con, seen_at - timedelta(microseconds=1), clock="observed")
+    assert [(s.nct_id, s.version) for s in just_before] == [("NCT00973089", 1)]
+    found = history.record_as_of(con, "NCT00973089", seen_at.date(), clock="observed")
+    assert found.version == 2
 
 
 def test_the_documented_sql_recipe_agrees_with_state_as_of(con: duckdb.DuckDBPyConnection) -> None:
@@ -48,27 +68,30 @@ def test_the_documented_sql_recipe_agrees_with_state_as_of(con: duckdb.DuckDBPyC
     recipe = next(
         block
         for block in re.findall(r"```sql\n(.*?)```", docs, re.DOTALL)
-        if "valid_to IS NULL OR valid_to >" in block
+        if "registry_date <= DATE '2024-06-30'" in block
     )
-    moment = T0 + timedelta(days=5, seconds=-1)
-    sql = recipe.replace("TIMESTAMPTZ '2024-06-30 23:59:59+00'", f"TIMESTAMPTZ '{moment}'")
-    rows = con.execute(sql).fetchall()
+    day = (T0 + timedelta(days=4)).date()
+    rows = con.execute(recipe.replace("DATE '2024-06-30'", f"DATE '{day}'")).fetchall()
     assert (
         [(r[0], r[1]) for r in rows]
-        == [(s.nct_id, s.version) for s in history.state_as_of(con, moment)]
+        == [(s.nct_id, s.version) for s in history.state_as_of(con, day)]
         == [("NCT00973089", 2), ("NCT06171568", 1)]
     )
 
 
 def test_record_as_of_picks_the_version_valid_then(con: duckdb.DuckDBPyConnection) -> None:
-    found = history.record_as_of(con, "NCT00973089", T0 + timedelta(days=4))
+    found = history.record_as_of(con, "NCT00973089", (T0 + timedelta(days=4)).date())
     assert (found.version, found.valid_from, found.valid_to) == (
         2,
-        T0 + timedelta(days=2),
-        T0 + timedelta(days=5),
+        day_start((T0 + timedelta(days=2)).date()),
+        day_start((T0 + timedelta(days=5)).date()),
     )
-    assert found.record == with_status(study_record("NCT00973089"), "RECRUITING")
+    assert found.record == posted(
+        with_status(study_record("NCT00973089"), "RECRUITING"), T0 + timedelta(days=2)
+    )
     assert history.record_as_of(con, "NCT00973089").version == 3
+    with pytest.raises(history.NotTrackedYetError, match="not posted by the registry yet"):
+        history.record_as_of(con, "NCT00973089", date(2020, 1, 1))
 
 
 def test_the_last_run_cutoff_is_the_previous_successful_sync(
@@ -94,8 +117,8 @@ def test_versions_carry_a_summary_and_a_change_count(con: duckdb.DuckDBPyConnect
     versions = history.list_versions(con, "NCT00973089")
     assert [(v.version, v.change_count, v.summary) for v in versions] == [
         (1, 0, "first seen (NOT_YET_RECRUITING)"),
-        (2, 1, "status NOT_YET_RECRUITING → RECRUITING"),
-        (3, 1, "status RECRUITING → WITHDRAWN"),
+        (2, 2, "status NOT_YET_RECRUITING → RECRUITING"),
+        (3, 2, "status RECRUITING → WITHDRAWN"),
     ]
     assert versions[0].valid_to == versions[1].valid_from
 

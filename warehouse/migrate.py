@@ -1,14 +1,17 @@
-"""Schema migrations: named, ordered ``.sql`` steps recorded in the database.
+"""Schema migrations: named, ordered steps recorded in the database.
 
-Each file ``warehouse/migrations/NNNN_name.sql`` is applied once, in order, inside one
-transaction together with its row in ``schema_migrations``, so applying is idempotent and a
-failed step leaves the database as it was. A database that records a migration this code does
+Each step is a file ``warehouse/migrations/NNNN_name.sql`` (statements) or
+``NNNN_name.py`` (a module with ``apply(con)``, for data changes SQL cannot compute, such as
+re-hashing every stored record). It is applied once, in order, inside one transaction
+together with its row in ``schema_migrations``, so applying is idempotent and a failed step
+leaves the database as it was. A database that records a migration this code does
 not know was written by a newer version of the project: opening it is refused with a clear
 message rather than guessed at.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -32,16 +35,34 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 class Migration:
     name: str
     sql: str
+    """The statements of a ``.sql`` step, or the docstring of a ``.py`` step."""
+    module: str | None = None
+    """The ``.py`` step's module, whose ``apply(con)`` runs the step."""
+
+    def apply(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.module is None:
+            con.execute(self.sql)
+            return
+        step: Callable[[duckdb.DuckDBPyConnection], None] = importlib.import_module(
+            self.module
+        ).apply
+        step(con)
 
 
 def available_migrations() -> list[Migration]:
     """All migrations shipped with this code, in the order they apply."""
     folder = resources.files(MIGRATIONS_PACKAGE)
-    files = sorted(
-        (entry for entry in folder.iterdir() if entry.name.endswith(".sql")),
-        key=lambda entry: entry.name,
-    )
-    return [Migration(entry.name.removesuffix(".sql"), entry.read_text("utf-8")) for entry in files]
+    migrations: list[Migration] = []
+    for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if entry.name.endswith(".sql"):
+            name = entry.name.removesuffix(".sql")
+            migrations.append(Migration(name, entry.read_text("utf-8")))
+        elif entry.name.endswith(".py") and entry.name[:4].isdigit():
+            name = entry.name.removesuffix(".py")
+            module = f"{MIGRATIONS_PACKAGE}.{name}"
+            doc = importlib.import_module(module).__doc__ or ""
+            migrations.append(Migration(name, doc, module))
+    return migrations
 
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -78,7 +99,7 @@ def migrate(
     done: list[str] = []
     for migration in pending_migrations(con):
         with transaction(con):
-            con.execute(migration.sql)
+            migration.apply(con)
             con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [migration.name])
         done.append(migration.name)
         if on_applied is not None:

@@ -195,7 +195,10 @@ def _render_macro(con: duckdb.DuckDBPyConnection, obj: SchemaObject) -> list[str
 
 
 def _migration_summary(sql: str) -> str:
-    """The migration's leading comment block, as one paragraph."""
+    """The migration's leading comment block (or a Python step's first docstring paragraph),
+    as one paragraph."""
+    if not sql.lstrip().startswith("--"):
+        return " ".join(sql.strip().split("\n\n")[0].split()) or NO_DESCRIPTION
     lines: list[str] = []
     for line in sql.splitlines():
         stripped = line.strip()

@@ -7,6 +7,6 @@ from importlib import resources
 
 
 @cache
-def load_sql(name: str, area: str = "store") -> str:
+def load_sql(name: str, area: str = "write") -> str:
     """Return the text of ``warehouse/sql/<area>/<name>``."""
     return resources.files(f"warehouse.sql.{area}").joinpath(name).read_text("utf-8")

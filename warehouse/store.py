@@ -1,63 +1,55 @@
-"""The snapshot store: runs, observations and versions of study records.
+"""The snapshot store: runs, and batches of studies stored through plan and writer.
 
-A study gets a new row in ``study_versions`` only when the canonical content hash of its record
-changes; every look at a study is logged in ``observations`` anyway, so "unchanged since" is a
-query. Each batch is one transaction: observations, versions, the previous versions' ``valid_to``,
-change tracking and normalized rows commit together or not at all.
+A study gets a new row in ``study_versions`` only when its content changes; every look at a
+study is logged in ``observations`` anyway, so "unchanged since" is a query. Storing a batch is
+three steps, each its own module: read what the warehouse holds of the batch's studies
+(:mod:`warehouse.state`), plan the rows (:mod:`warehouse.plan`, pure), write them in one
+transaction (:mod:`warehouse.writer`). :class:`SnapshotStore` runs the three in one process
+for callers that do not plan elsewhere (tests, small runs); the pipeline calls them itself.
+
+Example (not run)::
+
+    store = SnapshotStore(connect("data/ctgov.duckdb"))
+    run_id = store.start_run(registry_url="http://127.0.0.1:8765", requested=3)
+    results = store.store_batch(run_id, studies)
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
 import duckdb
-import pyarrow as pa
 
-from models.hashing import content_hash
 from models.payload import RawStudy
-from warehouse import normalize, tracking
-from warehouse.events import Event
+from warehouse.plan import Batch, Outcome, Plan, Rejection, StoredStudy, plan_batch
 from warehouse.sql_text import load_sql
-from warehouse.transactions import transaction
+from warehouse.state import read_states
+from warehouse.writer import Progress, apply_plan
 
-Outcome = Literal["new", "changed", "unchanged", "missing", "not_found", "rejected"]
-"""What a run saw of a requested study; ``missing`` is a tracked study the registry no longer
-returns, ``not_found`` an ID it has no study for and that was never stored."""
+__all__ = [
+    "INTERRUPTED_RUN_ERROR",
+    "ObservedStudy",
+    "Outcome",
+    "Rejection",
+    "RunCounts",
+    "RunKind",
+    "RunStatus",
+    "SnapshotStore",
+    "StoredStudy",
+    "utc_now",
+]
+
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
-Source = Literal["observed", "registry"]
+RunKind = Literal["ingest", "query", "sync", "bulk", "backfill", "sweep"]
 
 INTERRUPTED_RUN_ERROR = "interrupted: the process ended before the run finished"
 
-
 ObservedStudy = RawStudy
 """A study record as received: the parsed JSON and its text exactly as the registry sent it."""
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A payload that cannot become a version, kept with the reason so nothing is lost."""
-
-    nct_id: str | None
-    stage: Literal["fetch", "parse", "validate", "store"]
-    error: str
-    payload: str | None
-
-
-@dataclass(frozen=True)
-class StoredStudy:
-    """What storing one observed study did."""
-
-    nct_id: str
-    outcome: Outcome
-    version: int | None
-    content_hash: str | None
-    previous_version: int | None = None
-    events: list[Event] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,37 +62,7 @@ class RunCounts:
     missing: int
     rejected: int
     not_found: int = 0
-
-
-@dataclass(frozen=True)
-class _Current:
-    version: int
-    content_hash: str
-
-
-VERSION_STAGE_SCHEMA = pa.schema(
-    [
-        ("nct_id", pa.string()),
-        ("version", pa.int32()),
-        ("content_hash", pa.string()),
-        ("valid_from", pa.timestamp("us", tz="UTC")),
-        ("source", pa.string()),
-        ("registry_version", pa.int32()),
-        ("run_id", pa.string()),
-        ("record", pa.string()),
-    ]
-)
-
-_OBSERVATION_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("nct_id", pa.string()),
-        ("observed_at", pa.timestamp("us", tz="UTC")),
-        ("outcome", pa.string()),
-        ("content_hash", pa.string()),
-        ("version", pa.int32()),
-    ]
-)
+    backfilled: int = 0
 
 
 def utc_now() -> datetime:
@@ -116,13 +78,7 @@ def _naive_utc(value: datetime | None) -> datetime | None:
 
 
 class SnapshotStore:
-    """Writes runs, observations and versions through one DuckDB connection.
-
-    Example (not run)::
-
-        store = SnapshotStore(connect("data/ctgov.duckdb"))
-        run_id = store.start_run(registry_url="http://127.0.0.1:8765", requested=3)
-    """
+    """Runs and batches through one DuckDB connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
@@ -134,14 +90,16 @@ class SnapshotStore:
         requested: int,
         flow_run_id: str | None = None,
         started_at: datetime | None = None,
+        kind: RunKind = "ingest",
+        source: str | None = None,
     ) -> str:
         """Open a run row; runs left ``running`` by a crashed process are marked failed first."""
         self.close_interrupted_runs()
         run_id = str(uuid.uuid4())
         self.con.execute(
             "INSERT INTO runs (run_id, flow_run_id, started_at, status, registry_url, "
-            "requested_count) VALUES (?, ?, ?, 'running', ?, ?)",
-            [run_id, flow_run_id, started_at or utc_now(), registry_url, requested],
+            "requested_count, kind, source) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+            [run_id, flow_run_id, started_at or utc_now(), registry_url, requested, kind, source],
         )
         return run_id
 
@@ -167,97 +125,25 @@ class SnapshotStore:
             [api_version, _naive_utc(data_timestamp), run_id],
         )
 
+    def plan(self, run_id: str, batch: Batch, *, when: datetime | None = None) -> Plan:
+        """The plan of ``batch`` against what the warehouse holds now."""
+        return plan_batch(
+            batch, read_states(self.con, batch), run_id=run_id, when=when or utc_now()
+        )
+
+    def apply(self, plan: Plan, progress: Progress | None = None) -> list[StoredStudy]:
+        apply_plan(self.con, plan, progress)
+        return plan.results
+
     def store_batch(
         self,
         run_id: str,
-        studies: Sequence[ObservedStudy],
+        studies: Sequence[RawStudy],
         *,
         observed_at: datetime | None = None,
-        source: Source = "observed",
     ) -> list[StoredStudy]:
         """Store one batch in one transaction and say, per study, what it did."""
-        when = observed_at or utc_now()
-        unique = _dedupe(studies)
-        with transaction(self.con):
-            return self._store_batch(run_id, unique, when, source)
-
-    def _store_batch(
-        self, run_id: str, studies: list[ObservedStudy], when: datetime, source: Source
-    ) -> list[StoredStudy]:
-        ids = [study.nct_id for study in studies]
-        current = self._current_versions(ids)
-        was_missing = self._last_seen_missing(ids, run_id)
-        hashes = {study.nct_id: content_hash(study.record) for study in studies}
-
-        version_rows: list[dict[str, Any]] = []
-        plans: list[tuple[ObservedStudy, Outcome, int, _Current | None]] = []
-        for study in studies:
-            digest = hashes[study.nct_id]
-            previous = current.get(study.nct_id)
-            if previous is not None and previous.content_hash == digest:
-                plans.append((study, "unchanged", previous.version, previous))
-                continue
-            version = 1 if previous is None else previous.version + 1
-            plans.append((study, "new" if previous is None else "changed", version, previous))
-            version_rows.append(
-                {
-                    "nct_id": study.nct_id,
-                    "version": version,
-                    "content_hash": digest,
-                    "valid_from": when,
-                    "source": source,
-                    "registry_version": None,
-                    "run_id": run_id,
-                    "record": study.text,
-                }
-            )
-
-        previous_records = self._current_records(
-            [study.nct_id for study, outcome, _, _ in plans if outcome == "changed"]
-        )
-        if version_rows:
-            self._insert_versions(version_rows, when)
-
-        batch = tracking.TrackingBatch(run_id, when)
-        results: list[StoredStudy] = []
-        for study, outcome, version, previous in plans:
-            events: list[Event] = []
-            if outcome != "unchanged":
-                prior_version = previous.version if previous else None
-                events = batch.add_version(
-                    nct_id=study.nct_id,
-                    version=version,
-                    record=study.record,
-                    previous_version=prior_version,
-                    previous_record=previous_records.get(study.nct_id),
-                )
-            if previous is not None and study.nct_id in was_missing:
-                events.append(
-                    batch.add_presence(
-                        nct_id=study.nct_id, version=version, event_type="study_reappeared"
-                    )
-                )
-            results.append(
-                StoredStudy(
-                    nct_id=study.nct_id,
-                    outcome=outcome,
-                    version=version,
-                    content_hash=hashes[study.nct_id],
-                    previous_version=previous.version if previous else None,
-                    events=events,
-                )
-            )
-        batch.flush(self.con)
-
-        self._insert_observations(
-            [
-                _observation(run_id, r.nct_id, when, r.outcome, r.content_hash, r.version)
-                for r in results
-            ]
-        )
-        if version_rows:
-            self._normalize([(row["nct_id"], row["version"]) for row in version_rows])
-        return results
+        return self.apply(self.plan(run_id, Batch(studies=studies), when=observed_at))
 
     def record_missing(
         self, run_id: str, nct_ids: Sequence[str], *, observed_at: datetime | None = None
@@ -269,61 +155,14 @@ class SnapshotStore:
         """
         if not nct_ids:
             return []
-        when = observed_at or utc_now()
-        ids = list(dict.fromkeys(nct_ids))
-        with transaction(self.con):
-            current = self._current_versions(ids)
-            already_missing = self._last_seen_missing(ids, run_id)
-            batch = tracking.TrackingBatch(run_id, when)
-            results: list[StoredStudy] = []
-            for nct_id in ids:
-                tracked = current.get(nct_id)
-                events: list[Event] = []
-                if tracked is not None and nct_id not in already_missing:
-                    events.append(
-                        batch.add_presence(
-                            nct_id=nct_id, version=tracked.version, event_type="study_missing"
-                        )
-                    )
-                results.append(
-                    StoredStudy(
-                        nct_id=nct_id,
-                        outcome="missing" if tracked else "not_found",
-                        version=tracked.version if tracked else None,
-                        content_hash=None,
-                        events=events,
-                    )
-                )
-            batch.flush(self.con)
-            self._insert_observations(
-                [_observation(run_id, r.nct_id, when, r.outcome) for r in results]
-            )
-        return results
+        return self.apply(self.plan(run_id, Batch(missing=nct_ids), when=observed_at))
 
     def record_rejected(
         self, run_id: str, rejections: Sequence[Rejection], *, observed_at: datetime | None = None
     ) -> None:
         """Quarantine payloads with their error; each named study gets a `rejected` observation."""
-        if not rejections:
-            return
-        when = observed_at or utc_now()
-        with transaction(self.con):
-            for rejection in rejections:
-                self.con.execute(
-                    "INSERT INTO rejected_records "
-                    "(run_id, nct_id, rejected_at, stage, error, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        run_id,
-                        rejection.nct_id,
-                        when,
-                        rejection.stage,
-                        rejection.error,
-                        rejection.payload,
-                    ],
-                )
-            named = list(dict.fromkeys(r.nct_id for r in rejections if r.nct_id is not None))
-            self._insert_observations([_observation(run_id, n, when, "rejected") for n in named])
+        if rejections:
+            self.apply(self.plan(run_id, Batch(rejections=rejections), when=observed_at))
 
     def finish_run(
         self,
@@ -337,7 +176,7 @@ class SnapshotStore:
     ) -> RunCounts:
         """Close the run row with counts taken from its observations."""
         self.con.execute(
-            load_sql("finish_run.sql"),
+            load_sql("finish_run.sql", "write"),
             {
                 "run_id": run_id,
                 "status": status,
@@ -352,91 +191,10 @@ class SnapshotStore:
     def run_counts(self, run_id: str) -> RunCounts:
         rows = self.con.execute(
             "SELECT requested_count, fetched_count, new_count, changed_count, unchanged_count, "
-            "missing_count, rejected_count, not_found_count FROM runs WHERE run_id = ?",
+            "missing_count, rejected_count, not_found_count, backfilled_count "
+            "FROM runs WHERE run_id = ?",
             [run_id],
         ).fetchall()
         if not rows:
             raise KeyError(run_id)
         return RunCounts(*rows[0])
-
-    def _current_versions(self, nct_ids: list[str]) -> dict[str, _Current]:
-        if not nct_ids:
-            return {}
-        rows = self.con.execute(
-            "SELECT nct_id, version, content_hash FROM study_versions "
-            "WHERE valid_to IS NULL AND list_contains(?, nct_id)",
-            [nct_ids],
-        ).fetchall()
-        return {nct_id: _Current(version, digest) for nct_id, version, digest in rows}
-
-    def _last_seen_missing(self, nct_ids: list[str], run_id: str) -> set[str]:
-        """Studies whose latest observation before this run says they were not returned."""
-        if not nct_ids:
-            return set()
-        rows = self.con.execute(load_sql("last_seen_missing.sql"), [nct_ids, run_id]).fetchall()
-        return {row[0] for row in rows}
-
-    def _current_records(self, nct_ids: list[str]) -> dict[str, dict[str, Any]]:
-        """The current version's record of each study (read before the batch closes it)."""
-        if not nct_ids:
-            return {}
-        rows = self.con.execute(
-            "SELECT nct_id, record FROM study_versions "
-            "WHERE valid_to IS NULL AND list_contains(?, nct_id)",
-            [nct_ids],
-        ).fetchall()
-        return {nct_id: json.loads(record) for nct_id, record in rows}
-
-    def _insert_versions(self, rows: list[dict[str, Any]], when: datetime) -> None:
-        staged_versions = pa.Table.from_pylist(rows, schema=VERSION_STAGE_SCHEMA)  # noqa: F841 (scanned by SQL)
-        self.con.execute(load_sql("close_previous_versions.sql"), {"valid_to": when})
-        self.con.execute(load_sql("insert_versions.sql"))
-
-    def _insert_observations(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        staged_observations = pa.Table.from_pylist(rows, schema=_OBSERVATION_SCHEMA)  # noqa: F841 (scanned by SQL)
-        self.con.execute(
-            "INSERT OR REPLACE INTO observations BY NAME SELECT * FROM staged_observations"
-        )
-
-    def _normalize(self, keys: list[tuple[str, int]]) -> None:
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE batch_versions (nct_id VARCHAR, version INTEGER)"
-        )
-        staged_keys = pa.table(  # noqa: F841 (scanned by SQL)
-            {
-                "nct_id": pa.array([k[0] for k in keys], pa.string()),
-                "version": pa.array([k[1] for k in keys], pa.int32()),
-            }
-        )
-        self.con.execute("INSERT INTO batch_versions SELECT * FROM staged_keys")
-        normalize.normalize_versions(self.con)
-
-
-def _observation(
-    run_id: str,
-    nct_id: str,
-    when: datetime,
-    outcome: Outcome,
-    digest: str | None = None,
-    version: int | None = None,
-) -> dict[str, Any]:
-    """One ``observations`` row; missing and rejected ones have no hash and no version."""
-    return {
-        "run_id": run_id,
-        "nct_id": nct_id,
-        "observed_at": when,
-        "outcome": outcome,
-        "content_hash": digest,
-        "version": version,
-    }
-
-
-def _dedupe(studies: Sequence[ObservedStudy]) -> list[ObservedStudy]:
-    """One study per NCT ID per batch: the last copy wins, as it is the latest the registry sent."""
-    by_id: dict[str, ObservedStudy] = {}
-    for study in studies:
-        by_id.pop(study.nct_id, None)
-        by_id[study.nct_id] = study
-    return list(by_id.values())

@@ -1,18 +1,19 @@
-"""Writing change tracking rows: ``study_changes`` and ``study_events``.
+"""Change tracking rows: ``study_changes`` and ``study_events``.
 
-Called by the snapshot store inside its batch transaction, right after it inserts the batch's
-``study_versions`` rows, so versions, changes and events commit together. A
-:class:`TrackingBatch` gathers the rows of every study of a store batch in Python and
-:meth:`TrackingBatch.flush` writes them with one insert per table, from an Arrow table (DuckDB's
-``executemany`` is far too slow for bulk rows). A first version stores no changes, only its
-``first_seen`` event. ``reordered`` ops are not stored: they are not changes to a reader, and
-the full records stay in ``study_versions``.
+A :class:`TrackingBatch` gathers the rows of every study of a batch in Python, with no database
+connection (the planner builds one, :mod:`warehouse.plan`); :meth:`TrackingBatch.flush`
+writes them with one insert per table, from an Arrow table (DuckDB's ``executemany`` is far too
+slow for bulk rows), inside the writer's transaction, so versions, changes and events commit
+together. A first version stores no changes, only its ``first_seen`` event. ``reordered`` ops
+are not stored: they are not changes to a reader, and the full records stay in
+``study_versions``. An event's ordinal (its place among its study's events of the run) is given
+at flush, in SQL, after those the run recorded before.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -44,10 +45,10 @@ _EVENTS_SCHEMA = pa.schema(
         ("nct_id", pa.string()),
         ("version", pa.int32()),
         ("run_id", pa.string()),
-        ("ordinal", pa.int32()),
         ("event_type", pa.string()),
         ("details", pa.string()),
         ("occurred_at", pa.timestamp("us", tz="UTC")),
+        ("registry_date", pa.date32()),
     ]
 )
 
@@ -60,19 +61,24 @@ FROM staged_changes
 """
 
 INSERT_EVENTS_SQL = """
-INSERT INTO study_events (nct_id, version, run_id, ordinal, event_type, details, occurred_at)
-SELECT nct_id, version, run_id, ordinal, event_type, CAST(details AS JSON), occurred_at
-FROM staged_events
-ORDER BY position
+INSERT INTO study_events (nct_id, version, run_id, ordinal, event_type, details, occurred_at,
+                          registry_date)
+SELECT s.nct_id, s.version, s.run_id,
+       CAST(coalesce(before.next_ordinal, 0)
+            + row_number() OVER (PARTITION BY s.nct_id ORDER BY s.position) - 1 AS INTEGER),
+       s.event_type, CAST(s.details AS JSON), s.occurred_at, s.registry_date
+FROM staged_events AS s
+LEFT JOIN (
+    SELECT e.nct_id, max(e.ordinal) + 1 AS next_ordinal
+    FROM study_events AS e
+    SEMI JOIN staged_events AS t ON t.nct_id = e.nct_id
+    WHERE e.run_id IS NOT DISTINCT FROM $run_id
+    GROUP BY e.nct_id
+) AS before USING (nct_id)
+ORDER BY s.position
 """
-"""``event_id`` follows ``position``: the order in which the batch added the events."""
-
-NEXT_EVENT_ORDINALS_SQL = """
-SELECT nct_id, max(ordinal) + 1
-FROM study_events
-WHERE list_contains($nct_ids, nct_id) AND run_id IS NOT DISTINCT FROM $run_id
-GROUP BY nct_id
-"""
+"""``event_id`` follows ``position``: the order in which the batch added the events; each
+study's ordinals continue after the events the same run recorded for it before."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,7 @@ class _PendingEvent:
     nct_id: str
     version: int | None
     event: Event
-    ordinal: int | None
-    """None for a presence event: numbered at flush, after its study's other events of the run."""
+    registry_date: date | None
 
 
 class TrackingBatch:
@@ -104,9 +109,10 @@ class TrackingBatch:
         record: dict[str, Any],
         previous_version: int | None,
         previous_record: dict[str, Any] | None,
+        registry_date: date | None = None,
     ) -> list[Event]:
         """Diff ``record`` against the previous version, stage its changes and events, and
-        return the events.
+        return the events. ``registry_date`` is the version's date on the registry's clock.
 
         ``previous_version`` and ``previous_record`` are both None for a first version (which
         gets only ``first_seen``) or both given.
@@ -136,7 +142,7 @@ class TrackingBatch:
                 for ordinal, change in enumerate(user_facing(changes))
             )
         self._events.extend(
-            _PendingEvent(nct_id, version, event, ordinal) for ordinal, event in enumerate(events)
+            _PendingEvent(nct_id, version, event, registry_date) for event in events
         )
         return events
 
@@ -148,48 +154,35 @@ class TrackingBatch:
         self._events.append(_PendingEvent(nct_id, version, event, None))
         return event
 
+    @property
+    def empty(self) -> bool:
+        return not self._changes and not self._events
+
     def flush(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert the staged rows (one insert per table) and start over empty."""
         if self._changes:
             staged_changes = pa.Table.from_pylist(self._changes, schema=_CHANGES_SCHEMA)  # noqa: F841 (scanned by SQL)
             con.execute(INSERT_CHANGES_SQL)
         if self._events:
-            staged_events = pa.Table.from_pylist(self._event_rows(con), schema=_EVENTS_SCHEMA)  # noqa: F841 (scanned by SQL)
-            con.execute(INSERT_EVENTS_SQL)
+            staged_events = pa.Table.from_pylist(self._event_rows(), schema=_EVENTS_SCHEMA)  # noqa: F841 (scanned by SQL)
+            con.execute(INSERT_EVENTS_SQL, {"run_id": self.run_id})
         self._changes = []
         self._events = []
 
-    def _event_rows(self, con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-        """The staged events as rows; a presence event's ordinal is one past the highest of
-        its study's events of this run, stored before or staged earlier in this batch."""
-        presence_ids = list(
-            dict.fromkeys(pending.nct_id for pending in self._events if pending.ordinal is None)
-        )
-        next_ordinal: dict[str, int] = {}
-        if presence_ids:
-            rows = con.execute(
-                NEXT_EVENT_ORDINALS_SQL, {"nct_ids": presence_ids, "run_id": self.run_id}
-            ).fetchall()
-            next_ordinal = {nct_id: int(ordinal) for nct_id, ordinal in rows}
-        rows_out: list[dict[str, Any]] = []
-        for position, pending in enumerate(self._events):
-            ordinal = pending.ordinal
-            if ordinal is None:
-                ordinal = next_ordinal.get(pending.nct_id, 0)
-            next_ordinal[pending.nct_id] = max(next_ordinal.get(pending.nct_id, 0), ordinal + 1)
-            rows_out.append(
-                {
-                    "position": position,
-                    "nct_id": pending.nct_id,
-                    "version": pending.version,
-                    "run_id": self.run_id,
-                    "ordinal": ordinal,
-                    "event_type": pending.event.event_type,
-                    "details": compact_json(pending.event.details),
-                    "occurred_at": self.occurred_at,
-                }
-            )
-        return rows_out
+    def _event_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "position": position,
+                "nct_id": pending.nct_id,
+                "version": pending.version,
+                "run_id": self.run_id,
+                "event_type": pending.event.event_type,
+                "details": compact_json(pending.event.details),
+                "occurred_at": self.occurred_at,
+                "registry_date": pending.registry_date,
+            }
+            for position, pending in enumerate(self._events)
+        ]
 
 
 def record_new_version(

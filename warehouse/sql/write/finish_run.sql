@@ -10,7 +10,10 @@ SET finished_at     = $finished_at,
     missing_count   = counts.missing,
     not_found_count = counts.not_found,
     rejected_count  = counts.rejected,
-    drift_count     = $drift
+    drift_count     = $drift,
+    backfilled_count = (
+        SELECT count(*) FROM study_versions WHERE run_id = $run_id AND source = 'registry'
+    )
 FROM (
     SELECT
         count(*) FILTER (WHERE outcome IN ('new', 'changed', 'unchanged')) AS fetched,
