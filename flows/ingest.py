@@ -1,78 +1,38 @@
-"""The ``ingest`` flow: watchlist -> registry -> models -> versioned snapshots -> Parquet.
+"""The Prefect flows: each reads like the pipeline's table of contents.
 
-The flow body is the pipeline's table of contents; each task is one call into
-:mod:`flows.pipeline`, where the work is done and tested without Prefect.
+* ``ingest``: a watchlist, given IDs, or a search (``query``; ``since_last_run`` for only what
+  changed since its last successful run) → versioned snapshots → Parquet.
+* ``backfill_history``: the registry's own version history of tracked (or given) studies.
+* ``load_bulk``: the registry's bulk download (a zip or a folder of study files).
+* ``sweep``: the IDs the registry still has, to record the studies it no longer returns.
+
+The work is in :mod:`flows.pipeline` and :mod:`flows.sources`, which tests call without
+Prefect. Task counts follow batches, never studies: a 600,000-study load is one flow run, a
+few tasks, and per-study Prefect events only for the first :data:`EVENT_CAP` studies.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import pipeline, progress
+from flows import pipeline, progress, sources
 from flows.prefect_events import emit_study_events
 from flows.settings import Settings, settings_with
 from flows.summary import RunSummary, build_summary, to_markdown
-from flows.watchlist import resolve_ids
-from registry.types import RawStudy
-from warehouse.lock import run_lock
-from warehouse.store import RunCounts, RunStatus, StoredStudy
+from registry import RegistryClient
+from registry.sources import Source
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE}
 """Inputs can be 600k records: never hash them for a cache key."""
 
-
-@task(name="resolve watchlist", **TASK_OPTIONS)
-def resolve_watchlist(settings: Settings, nct_ids: list[str] | None) -> list[str]:
-    """The NCT IDs to fetch: the ones given, else the watchlist's."""
-    return resolve_ids(nct_ids, settings.watchlist)
-
-
-@task(name="start run", **TASK_OPTIONS)
-def start_run(settings: Settings, requested: int) -> str:
-    """Open the run row (and close runs a crashed process left open)."""
-    return pipeline.begin_run(settings, requested, flow_run_id=runtime.flow_run.id)
-
-
-@task(name="fetch", **TASK_OPTIONS)
-def fetch(settings: Settings, nct_ids: list[str]) -> pipeline.Fetched:
-    """Fetch the studies from the registry API v2; unreturned IDs come back as missing."""
-    return pipeline.fetch(settings, nct_ids)
-
-
-@task(name="validate", **TASK_OPTIONS)
-def validate(studies: list[RawStudy]) -> pipeline.Validated:
-    """Validate each record against the lossless models; quarantine what does not fit."""
-    return pipeline.validate(studies)
-
-
-@task(name="store", **TASK_OPTIONS)
-def store(
-    settings: Settings, run_id: str, fetched: pipeline.Fetched, validated: pipeline.Validated
-) -> list[StoredStudy]:
-    """Store versions, observations and rejections, one transaction per batch."""
-    return pipeline.store(settings, run_id, fetched, validated, progress=progress.report)
-
-
-@task(name="finish run", **TASK_OPTIONS)
-def finish(
-    settings: Settings,
-    run_id: str,
-    status: RunStatus,
-    fetched: pipeline.Fetched,
-    validated: pipeline.Validated,
-) -> RunCounts:
-    """Close the run row with its counts and status."""
-    return pipeline.finish_run(
-        settings,
-        run_id,
-        status=status,
-        fetched=len(fetched.studies),
-        drift=validated.drift_count,
-    )
+EVENT_CAP = 100
+"""Studies whose change events a run emits as Prefect events (all of a watchlist's)."""
 
 
 @task(name="export", **TASK_OPTIONS)
@@ -83,11 +43,42 @@ def export(settings: Settings) -> dict[str, int]:
 
 @task(name="summarise", **TASK_OPTIONS)
 def summarise(summary: RunSummary) -> None:
-    """Publish the run summary as a Markdown artifact and each change as a Prefect event."""
+    """Publish the run summary as a Markdown artifact and its changes as Prefect events."""
     create_markdown_artifact(
-        key="ctgov-ingest-summary", markdown=to_markdown(summary), description=summary.headline()
+        key=f"ctgov-{summary.kind}-summary",
+        markdown=to_markdown(summary),
+        description=summary.headline(),
     )
-    emit_study_events(summary.events)
+    watched = {t.nct_id for t in summary.trials[:EVENT_CAP]}
+    emit_study_events([e for e in summary.events if e[0] in watched])
+
+
+def _run(
+    settings: Settings,
+    build: Callable[[RegistryClient], Source],
+    *,
+    history: pipeline.HistoryPolicy = "auto",
+) -> RunSummary:
+    """Build the source, run it through the pipeline, export, and publish the summary."""
+    with RegistryClient(pipeline.registry_config(settings)) as client:
+        report = pipeline.run_source(
+            settings,
+            build(client),
+            client=client,
+            history=history,
+            progress=progress.report,
+            flow_run_id=runtime.flow_run.id,
+        )
+    return _publish(settings, report)
+
+
+def _publish(settings: Settings, report: pipeline.RunReport) -> RunSummary:
+    if settings.export:
+        export(settings)
+    summary = build_summary(report)
+    summarise(summary)
+    get_run_logger().info(summary.headline())
+    return summary
 
 
 @flow(name="ingest", log_prints=True)
@@ -97,26 +88,68 @@ def ingest(
     registry_url: str | None = None,
     watchlist: str | None = None,
     export_parquet: bool | None = None,
+    query: dict[str, str] | None = None,
+    since_last_run: bool = False,
+    history: bool | None = None,
 ) -> RunSummary:
-    """Fetch the watched trials and store a new version of each one whose content changed."""
+    """Fetch the watched trials (or a search) and store a new version of each that changed."""
     settings = settings_with(
-        db=db, registry_url=registry_url, watchlist=watchlist, export=export_parquet
+        db=db, registry_url=registry_url, watchlist=watchlist, export=export_parquet,
+        history=history,
+    )  # fmt: skip
+    if query is not None:
+        return _run(
+            settings,
+            lambda client: sources.query_source(
+                settings, client, query, since_last_run=since_last_run
+            ),
+        )
+    return _run(settings, lambda client: sources.ids_source(settings, client, nct_ids))
+
+
+@flow(name="backfill_history", log_prints=True)
+def backfill_history(
+    nct_ids: list[str] | None = None,
+    db: str | None = None,
+    registry_url: str | None = None,
+    modules: list[str] | None = None,
+    export_parquet: bool | None = None,
+) -> RunSummary:
+    """Store the registry's own earlier versions of tracked (or given) studies."""
+    settings = settings_with(db=db, registry_url=registry_url, export=export_parquet)
+    return _run(
+        settings,
+        lambda client: sources.history_source(settings, client, nct_ids, modules or ()),
+        history="off",
     )
-    ids = resolve_watchlist(settings, nct_ids)
-    with run_lock(settings.db):
-        run_id = start_run(settings, len(ids))
-        try:
-            fetched = fetch(settings, ids)
-            validated = validate(fetched.studies)
-            stored = store(settings, run_id, fetched, validated)
-            status = pipeline.run_status(fetched, validated)
-            counts = finish(settings, run_id, status, fetched, validated)
-        except Exception as exc:
-            pipeline.finish_run(settings, run_id, status="failed", error=str(exc))
-            raise
-        if settings.export:
-            export(settings)
-    summary = build_summary(run_id, status, counts, fetched, validated, stored)
-    summarise(summary)
-    get_run_logger().info(summary.headline())
-    return summary
+
+
+@flow(name="load_bulk", log_prints=True)
+def load_bulk(
+    path: str, db: str | None = None, export_parquet: bool | None = None
+) -> RunSummary:
+    """Load the registry's bulk download (a zip or a folder of NN/NCTxxxxxxxx.json files)."""
+    settings = settings_with(db=db, export=export_parquet)
+    report = pipeline.run_source(
+        settings,
+        sources.bulk_source(settings, Path(path)),
+        history="off",
+        progress=progress.report,
+        flow_run_id=runtime.flow_run.id,
+        hold=True,
+    )
+    return _publish(settings, report)
+
+
+@flow(name="sweep", log_prints=True)
+def sweep(
+    db: str | None = None,
+    registry_url: str | None = None,
+    query: dict[str, str] | None = None,
+    export_parquet: bool | None = None,
+) -> RunSummary:
+    """Record as missing the tracked studies the registry no longer returns."""
+    settings = settings_with(db=db, registry_url=registry_url, export=export_parquet)
+    return _run(
+        settings, lambda client: sources.sweep_source(settings, client, query or {}), history="off"
+    )

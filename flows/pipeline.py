@@ -1,61 +1,133 @@
-"""The ingest pipeline's steps as plain functions: the flow's tasks call them, tests call them too.
+"""The pipeline: a source's batches → state → plan → one writer, streamed; no Prefect here.
 
-Each step opens what it needs and closes it again, so the DuckDB file is held read-write only
-while a step writes (readers get in between), and each step can be run on its own.
+For each batch a source yields (:mod:`registry.sources`, :mod:`registry.bulk`)::
+
+    read what the warehouse holds of its studies      warehouse.state.read_states
+    (ingest) fetch the history of new/changed studies  registry.sources.HistorySource
+    plan it (pure: here, or on a worker)               warehouse.plan.plan_batch
+    write it, with the run's progress, in one tx       warehouse.writer.apply_plan
+
+then drop it: memory stays flat whatever the run's size. Planning can run ahead of writing
+(``PlanRunner``: threads here, Dask under Prefect in ``flows/runners.py``) while one process
+writes, in the order the source yielded. A run resumes from the cursor of an interrupted run
+of the same source, and an incremental source's cursor moves only when a run succeeds.
+
+The flows call :func:`run_source`; tests call it too, with no Prefect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Literal, Protocol
+
+import orjson
 
 from flows.settings import Settings
-from models import DriftItem, StudyValidationError, parse_study
+from models.hashing import payload_hash
+from models.payload import Batch, RawStudy
 from registry import RegistryClient, RegistryConfig, RegistryVersion
 from registry.config import DEFAULT_BACKOFF_JITTER_S
-from registry.types import RawStudy
+from registry.sources import HistorySource, Source
 from warehouse.database import connect
 from warehouse.export import export_parquet
-from warehouse.store import (
-    ObservedStudy,
-    Rejection,
-    RunCounts,
-    RunStatus,
-    SnapshotStore,
-    StoredStudy,
-)
+from warehouse.lock import run_lock
+from warehouse.plan import Plan, StoredStudy, StudyState, plan_batch
+from warehouse.scratch import ScratchNormalizer
+from warehouse.session import WarehouseSession
+from warehouse.state import read_states
+from warehouse.store import RunCounts, RunStatus, SnapshotStore
+from warehouse.writer import Progress, apply_plan
 
-ProgressCallback = Callable[[str, int, int], None]
-"""``(phase, done, total)``: called as batches complete, for progress bars on long runs."""
+ProgressCallback = Callable[[str, int, int | None], None]
+"""``(phase, done, total)``: called after each written batch, for progress bars."""
+
+HistoryPolicy = Literal["auto", "on", "off"]
+"""Whether a run fetches the registry's history of new and changed studies: ``auto`` does for
+runs by IDs (a watchlist) and not for queries, syncs and bulk loads; ``on`` / ``off`` always."""
+
+DETAIL_CAP = 1000
+"""Per-study results (and Prefect events) kept for a run's summary; beyond it, counts only."""
 
 
-def _no_progress(phase: str, done: int, total: int) -> None:
+def _no_progress(phase: str, done: int, total: int | None) -> None:
     return None
 
 
-@dataclass(frozen=True)
-class Fetched:
-    """What the registry returned for the requested IDs, and when its data was refreshed."""
+class PlanRunner(Protocol):
+    """Where plans are made: in this process, on threads, on Dask workers."""
 
-    studies: list[RawStudy]
-    missing: list[str]
-    """Requested IDs the registry answered 404 for (tracked or never seen: the store tells)."""
-    registry_version: RegistryVersion
+    window: int
+    """Batches planned ahead of the writer."""
+
+    def submit(
+        self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
+    ) -> Future[Plan]: ...
+
+
+@dataclass
+class SerialRunner:
+    """Plans each batch in this process, when it is submitted."""
+
+    window: int = 1
+    normalizer: ScratchNormalizer = field(default_factory=ScratchNormalizer)
+
+    def submit(
+        self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
+    ) -> Future[Plan]:
+        done: Future[Plan] = Future()
+        try:
+            done.set_result(
+                plan_batch(batch, states, run_id=run_id, when=when, normalizer=self.normalizer)
+            )
+        except BaseException as exc:
+            done.set_exception(exc)
+        return done
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the summary, the artifact and the CLI (bounded in size)."""
+
+    run_id: str
+    kind: str
+    source: str
+    status: RunStatus
+    counts: RunCounts
+    drift: int
+    registry_version: RegistryVersion | None
+    results: list[StoredStudy]
+    aliases: dict[str, str]
+    notes: dict[str, str]
+    studies: int
+    seconds: float
+    detail_truncated: bool = False
+    resumed_from: Any = None
+    described: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """NCT ID → (overall status, brief title) of the current version, for the results."""
+
+
+@dataclass
+class _Tally:
+    results: list[StoredStudy] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
-    """Requested ID → the NCT ID of the study that answered it, where they differ."""
+    drift: int = 0
+    studies: int = 0
+    truncated: bool = False
+    incomplete: bool = False
 
-
-@dataclass(frozen=True)
-class Validated:
-    """Studies ready to store, payloads to quarantine, and the schema drift seen on the way."""
-
-    observed: list[ObservedStudy]
-    rejections: list[Rejection]
-    drift: dict[str, list[DriftItem]] = field(default_factory=dict)
-
-    @property
-    def drift_count(self) -> int:
-        return sum(len(items) for items in self.drift.values())
+    def add(self, plan: Plan, batch: Batch) -> None:
+        self.studies += len(batch.studies) + len(batch.missing)
+        self.drift += plan.drift_count
+        self.aliases.update(batch.aliases)
+        self.incomplete = self.incomplete or bool(plan.missing or plan.rejections)
+        room = DETAIL_CAP - len(self.results)
+        self.results.extend(plan.results[: max(room, 0)])
+        self.truncated = self.truncated or len(plan.results) > room
 
 
 def registry_config(settings: Settings) -> RegistryConfig:
@@ -68,96 +140,261 @@ def registry_config(settings: Settings) -> RegistryConfig:
     )
 
 
-def begin_run(settings: Settings, requested: int, flow_run_id: str | None = None) -> str:
-    with connect(settings.db) as con:
-        return SnapshotStore(con).start_run(
-            registry_url=settings.registry_url, requested=requested, flow_run_id=flow_run_id
-        )
+def run_source(
+    settings: Settings,
+    source: Source,
+    *,
+    client: RegistryClient | None = None,
+    history: HistoryPolicy = "auto",
+    runner: PlanRunner | None = None,
+    progress: ProgressCallback = _no_progress,
+    flow_run_id: str | None = None,
+    hold: bool = False,
+    registry_version: RegistryVersion | None = None,
+) -> RunReport:
+    """Run ``source`` into the warehouse: every batch planned and written, the run recorded.
 
-
-def fetch(settings: Settings, nct_ids: Sequence[str]) -> Fetched:
-    """Ask the registry for the studies; IDs it does not return come back as ``missing``."""
-    with RegistryClient(registry_config(settings)) as client:
-        version = client.version()
-        result = client.fetch_studies(nct_ids)
-    return Fetched(
-        studies=result.studies,
-        missing=result.missing,
-        registry_version=version,
-        aliases=result.aliases,
+    Holds the run lock for its whole length; the DuckDB file only while it reads or writes a
+    batch (``hold`` keeps it open for the run, for bulk loads). ``registry_version`` is the
+    registry's ``/version`` when the caller asked it already.
+    """
+    runner = runner or SerialRunner()
+    started = time.monotonic()
+    with run_lock(settings.db), WarehouseSession(settings.db, hold=hold) as session:
+        with session.connection() as con:
+            store = SnapshotStore(con)
+            resume = _interrupted_cursor(con, source.key)
+            run_id = store.start_run(
+                registry_url=settings.registry_url,
+                requested=source.total() or 0,
+                flow_run_id=flow_run_id,
+                kind=source.kind,  # type: ignore[arg-type]
+                source=source.description,
+            )
+        tally = _Tally()
+        try:
+            if registry_version is None and client is not None:
+                registry_version = client.version()
+            if registry_version is not None:
+                with session.connection() as con:
+                    SnapshotStore(con).set_registry_version(
+                        run_id, registry_version.api_version, registry_version.data_timestamp
+                    )
+            fetch_history = _history_source(settings, source, client, history)
+            for batch, plan in _planned(session, source, runner, run_id, resume, fetch_history):
+                with session.connection() as con:
+                    apply_plan(
+                        con,
+                        plan,
+                        Progress(source.key, len(batch.studies), source.total()),
+                    )
+                tally.add(plan, batch)
+                progress(source.kind, tally.studies, source.total())
+            notes = dict(getattr(source, "notes", {}))
+            if fetch_history is not None:
+                notes.update(fetch_history.notes)
+            status: RunStatus = "partial" if tally.incomplete or notes else "succeeded"
+            with session.connection() as con:
+                store = SnapshotStore(con)
+                counts = store.finish_run(run_id, status=status, drift=tally.drift)
+                _finish_progress(con, run_id, source.key)
+                _advance_cursor(con, source, run_id, registry_version)
+                described = _describe(con, tally.results)
+        except BaseException as exc:
+            with session.connection() as con:
+                SnapshotStore(con).finish_run(
+                    run_id, status="failed", error=_one_line(exc), drift=tally.drift
+                )
+            raise
+    return RunReport(
+        run_id=run_id,
+        kind=source.kind,
+        source=source.description,
+        status=status,
+        counts=counts,
+        drift=tally.drift,
+        registry_version=registry_version,
+        results=tally.results,
+        aliases=tally.aliases,
+        notes=notes,
+        studies=tally.studies,
+        seconds=time.monotonic() - started,
+        detail_truncated=tally.truncated,
+        resumed_from=resume,
+        described=described,
     )
 
 
-def validate(studies: Sequence[RawStudy]) -> Validated:
-    """Check each record against the models; a record that does not fit is quarantined, not lost."""
-    observed: list[ObservedStudy] = []
-    rejections: list[Rejection] = []
-    drift: dict[str, list[DriftItem]] = {}
-    for raw in studies:
-        try:
-            parsed = parse_study(raw.record)
-        except StudyValidationError as exc:
-            rejections.append(
-                Rejection(nct_id=raw.nct_id, stage="validate", error=str(exc), payload=raw.text)
-            )
+def _planned(
+    session: WarehouseSession,
+    source: Source,
+    runner: PlanRunner,
+    run_id: str,
+    resume: Any,
+    fetch_history: HistorySource | None,
+) -> Iterator[tuple[Batch, Plan]]:
+    """Each batch with its plan, in source order, planning up to ``runner.window`` ahead."""
+    inflight: deque[tuple[Batch, Future[Plan], set[str]]] = deque()
+    for batch in source.batches(resume):
+        ids = {s.nct_id for s in batch.studies} | set(batch.missing)
+        while inflight and any(ids & pending for _, _, pending in inflight):
+            done_batch, future, _ = inflight.popleft()
+            yield done_batch, future.result()
+        with session.connection() as con:
+            states = read_states(con, batch)
+        if fetch_history is not None:
+            batch = _with_history(batch, states, fetch_history)
+            with session.connection() as con:
+                states = read_states(con, batch)
+        inflight.append((batch, runner.submit(batch, states, run_id, datetime.now(UTC)), ids))
+        while len(inflight) >= max(runner.window, 1):
+            done_batch, future, _ = inflight.popleft()
+            yield done_batch, future.result()
+    while inflight:
+        done_batch, future, _ = inflight.popleft()
+        yield done_batch, future.result()
+
+
+def _history_source(
+    settings: Settings, source: Source, client: RegistryClient | None, policy: HistoryPolicy
+) -> HistorySource | None:
+    wanted = policy == "on" or (policy == "auto" and source.kind == "ingest")
+    if not wanted or not settings.history or client is None or source.kind == "backfill":
+        return None
+    return HistorySource(client, [], held=lambda nct_id: set())  # used study by study
+
+
+def _with_history(batch: Batch, states: dict[str, StudyState], history: HistorySource) -> Batch:
+    """The batch plus the history of each study that is new, or whose payload changed: so a
+    new study comes with its past, and versions posted between two runs are not lost."""
+    extra: list[RawStudy] = []
+    index = list(batch.index)
+    for raw in batch.studies:
+        if raw.from_history:
             continue
-        if parsed.drift:
-            drift[raw.nct_id] = parsed.drift
-        observed.append(raw)
-    return Validated(observed=observed, rejections=rejections, drift=drift)
+        state = states.get(raw.nct_id)
+        current = state.current if state else None
+        if current is not None and current.payload_hash == payload_hash(raw.text):
+            continue
+        held = {
+            v.registry_version
+            for v in (state.versions if state else [])
+            if v.registry_version is not None
+        }
+        fetched = history.study_batch(raw.nct_id, held=held)
+        extra.extend(fetched.studies)
+        index.extend(fetched.index)
+    if not extra and not index:
+        return batch
+    return Batch(
+        studies=[*extra, *batch.studies],
+        missing=batch.missing,
+        rejections=batch.rejections,
+        index=index,
+        cursor=batch.cursor,
+        requested=batch.requested,
+        aliases=batch.aliases,
+    )
 
 
-def store(
-    settings: Settings,
-    run_id: str,
-    fetched: Fetched,
-    validated: Validated,
-    progress: ProgressCallback = _no_progress,
-) -> list[StoredStudy]:
-    """Store every batch (one transaction each), then the rejections and the missing studies."""
-    stored: list[StoredStudy] = []
-    total = len(validated.observed)
-    with connect(settings.db) as con:
-        snapshots = SnapshotStore(con)
-        snapshots.set_registry_version(
-            run_id, fetched.registry_version.api_version, fetched.registry_version.data_timestamp
-        )
-        for batch in _batches(validated.observed, settings.batch_size):
-            stored.extend(snapshots.store_batch(run_id, batch))
-            progress("store", len(stored), total)
-        snapshots.record_rejected(run_id, validated.rejections)
-        stored.extend(snapshots.record_missing(run_id, fetched.missing))
-    return stored
+def _describe(
+    con: Any, results: list[StoredStudy]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Status and title of each reported study's current version (from the key columns)."""
+    ids = sorted({r.nct_id for r in results if r.version is not None})
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT nct_id, overall_status, brief_title FROM study_versions "
+        "WHERE valid_to IS NULL AND list_contains(?, nct_id)",
+        [ids],
+    ).fetchall()
+    return {nct_id: (status, title) for nct_id, status, title in rows}
 
 
-def finish_run(
-    settings: Settings,
-    run_id: str,
-    *,
-    status: RunStatus,
-    error: str | None = None,
-    fetched: int | None = None,
-    drift: int = 0,
-) -> RunCounts:
-    with connect(settings.db) as con:
-        return SnapshotStore(con).finish_run(
-            run_id, status=status, error=error, fetched=fetched, drift=drift
-        )
+def _interrupted_cursor(con: Any, source_key: str) -> Any:
+    """The cursor of the latest unfinished run of ``source_key``, to resume after; None when
+    the last run of that source finished."""
+    rows = con.execute(
+        "SELECT p.cursor, p.done FROM run_progress AS p JOIN runs AS r USING (run_id) "
+        "WHERE p.source_key = ? ORDER BY r.started_at DESC LIMIT 1",
+        [source_key],
+    ).fetchall()
+    if not rows or rows[0][1] or rows[0][0] is None:
+        return None
+    return orjson.loads(rows[0][0])
 
 
-def run_status(fetched: Fetched, validated: Validated) -> RunStatus:
-    """``partial`` when any requested study is missing, not found or rejected, else
-    ``succeeded``."""
-    return "partial" if fetched.missing or validated.rejections else "succeeded"
+def _finish_progress(con: Any, run_id: str, source_key: str) -> None:
+    con.execute(
+        "INSERT INTO run_progress AS p (run_id, source_key, updated_at, done) "
+        "VALUES (?, ?, now(), true) ON CONFLICT (run_id) DO UPDATE SET done = true, "
+        "updated_at = excluded.updated_at",
+        [run_id, source_key],
+    )
+
+
+def _advance_cursor(
+    con: Any, source: Source, run_id: str, registry_version: RegistryVersion | None
+) -> None:
+    """Record that this source last succeeded now (what --since-last-run starts from)."""
+    data_date = (
+        registry_version.data_timestamp.date()
+        if registry_version and registry_version.data_timestamp
+        else None
+    )
+    con.execute(
+        "INSERT INTO source_cursors AS c (source_key, description, last_success_run_id, "
+        "last_success_started_at, last_success_data_date, updated_at) "
+        "SELECT ?, ?, run_id, started_at, ?, now() FROM runs WHERE run_id = ? "
+        "ON CONFLICT (source_key) DO UPDATE SET description = excluded.description, "
+        "last_success_run_id = excluded.last_success_run_id, "
+        "last_success_started_at = excluded.last_success_started_at, "
+        "last_success_data_date = excluded.last_success_data_date, updated_at = now()",
+        [source.cursor_key, source.description, data_date, run_id],
+    )
+
+
+def last_success_date(settings: Settings, source_key: str) -> date | None:
+    """The registry data date of the last successful run of ``source_key`` (None if none)."""
+    if not settings.db.exists():
+        return None
+    con = connect(settings.db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT coalesce(last_success_data_date, CAST(timezone('UTC', "
+            "last_success_started_at) AS DATE)) FROM source_cursors WHERE source_key = ?",
+            [source_key],
+        ).fetchall()
+    finally:
+        con.close()
+    found = rows[0][0] if rows else None
+    return found if isinstance(found, date) else None
 
 
 def export(settings: Settings) -> dict[str, int]:
     """Write the Parquet export; returns rows per table."""
-    with connect(settings.db) as con:
+    con = connect(settings.db)
+    try:
         summary = export_parquet(con, settings.export_dir)
+    finally:
+        con.close()
     return dict(summary.rows)
 
 
-def _batches(items: Sequence[ObservedStudy], size: int) -> Iterator[Sequence[ObservedStudy]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+__all__ = [
+    "DETAIL_CAP",
+    "HistoryPolicy",
+    "PlanRunner",
+    "RunReport",
+    "SerialRunner",
+    "export",
+    "last_success_date",
+    "registry_config",
+    "run_source",
+]

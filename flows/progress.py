@@ -1,8 +1,9 @@
-"""Progress of a long run, shown by the CLI and silent elsewhere.
+"""Progress of a long run, shown by the CLI and silent elsewhere: a bar per phase with its
+count, rate and time left.
 
 Prefect runs tasks in worker threads and hashes or serialises their parameters, so a callback
-cannot travel as a task argument; the CLI installs a reporter here instead and the tasks call
-:func:`report`.
+cannot travel as a task argument; the CLI installs a reporter here instead and the pipeline
+calls :func:`report` after each written batch.
 """
 
 from __future__ import annotations
@@ -11,14 +12,35 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+
+class RateColumn(ProgressColumn):
+    """Items per second over rich's recent window, e.g. ``412/s``."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+
 
 _progress: Progress | None = None
 _tasks: dict[str, TaskID] = {}
 
 
-def report(phase: str, done: int, total: int) -> None:
-    """Record that ``done`` of ``total`` items of ``phase`` are finished."""
+def report(phase: str, done: int, total: int | None) -> None:
+    """Record that ``done`` of ``total`` (None: not known yet) items of ``phase`` are done."""
     if _progress is None:
         return
     task_id = _tasks.get(phase)
@@ -38,6 +60,10 @@ def shown_on(console: Console) -> Iterator[None]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TaskProgressColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
         transient=True,
     ) as progress:

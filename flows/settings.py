@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.paths import DEFAULT_DB_PATH, DEFAULT_WATCHLIST_PATH, ENV_PREFIX, export_dir
 from models.errors import InputError
+from registry.bulk import DEFAULT_BULK_BATCH_SIZE
 from registry.config import (
     DEFAULT_BACKOFF_INITIAL_S,
     DEFAULT_MAX_ATTEMPTS,
@@ -46,9 +47,17 @@ class Settings(BaseSettings):
     )
     watchlist: Path = Field(DEFAULT_WATCHLIST_PATH, description="TOML file of watched trials")
     batch_size: int = Field(DEFAULT_BATCH_SIZE, gt=0, description="studies per transaction")
+    bulk_batch_size: int = Field(
+        DEFAULT_BULK_BATCH_SIZE, gt=0, description="bulk files read per transaction"
+    )
     export: bool = Field(True, description="write the Parquet export after each run")
     strict: bool = Field(
         False, description="make an ID the registry does not know an error (exit 2), not a note"
+    )
+    history: bool = Field(
+        True,
+        description="in runs by IDs, fetch the registry's version history of each new study "
+        "(and the versions a changed one posted since its last stored version)",
     )
 
     @field_validator("registry_url")

@@ -3,7 +3,8 @@ data, Markdown (the Prefect artifact) and plain rows for the CLI.
 
 The outcomes a user can act on are explained where they appear (:data:`OUTCOME_ADVICE`): a
 study the registry stopped returning, an ID it has never had, an ID that is an alias of
-another study.
+another study. A big run (a query, a bulk load) lists at most
+:data:`flows.pipeline.DETAIL_CAP` studies and says so; its counts are always whole.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flows.pipeline import Fetched, Validated
+from flows.pipeline import RunReport
 from models.errors import InputError
 from warehouse.events import Event, describe_event
-from warehouse.store import RunCounts, RunStatus, StoredStudy
+from warehouse.store import RunCounts, RunStatus
 
 OUTCOME_ADVICE: dict[str, str] = {
     "missing": (
@@ -60,22 +61,31 @@ class TrialLine:
     events: list[Event] = field(default_factory=list)
     requested_as: list[str] = field(default_factory=list)
     """IDs the run asked for that the registry answered with this study (aliases)."""
+    backfilled: int = 0
 
 
 @dataclass(frozen=True)
 class RunSummary:
     run_id: str
+    kind: str
+    source: str
     status: RunStatus
     counts: RunCounts
     drift: int
     registry_data_timestamp: datetime | None
     trials: list[TrialLine]
+    seconds: float = 0.0
+    studies: int = 0
+    truncated: bool = False
 
     @property
     def events(self) -> list[tuple[str, int, Event]]:
         """Every change event of the run with its study and version."""
         return [
-            (t.nct_id, t.version, e) for t in self.trials if t.version is not None for e in t.events
+            (t.nct_id, e.version or t.version, e)
+            for t in self.trials
+            if t.version is not None
+            for e in t.events
         ]
 
     @property
@@ -85,56 +95,54 @@ class RunSummary:
 
     def headline(self) -> str:
         c = self.counts
+        backfilled = f", {c.backfilled} backfilled" if c.backfilled else ""
         return (
             f"run {self.run_id[:8]} {self.status}: {c.requested} requested, {c.new} new, "
             f"{c.changed} changed, {c.unchanged} unchanged, {c.missing} missing, "
-            f"{c.not_found} not found, {c.rejected} rejected, {self.drift} schema drift"
+            f"{c.not_found} not found, {c.rejected} rejected{backfilled}, "
+            f"{self.drift} schema drift"
         )
 
+    def rate(self) -> str:
+        """Throughput of the run, e.g. ``5,000 studies in 12.3 s (406/s)``."""
+        per_s = self.studies / self.seconds if self.seconds > 0 else 0.0
+        return f"{self.studies:,} studies in {self.seconds:.1f} s ({per_s:,.0f}/s)"
 
-def build_summary(
-    run_id: str,
-    status: RunStatus,
-    counts: RunCounts,
-    fetched: Fetched,
-    validated: Validated,
-    stored: list[StoredStudy],
-) -> RunSummary:
-    records = {study.nct_id: study.record for study in validated.observed}
+
+def build_summary(report: RunReport) -> RunSummary:
     asked_as: dict[str, list[str]] = {}
-    for asked, canonical in fetched.aliases.items():
+    for asked, canonical in report.aliases.items():
         asked_as.setdefault(canonical, []).append(asked)
-    lines = [
-        TrialLine(
-            nct_id=item.nct_id,
-            outcome=item.outcome,
-            version=item.version,
-            status=_get(records.get(item.nct_id), "statusModule", "overallStatus"),
-            title=_get(records.get(item.nct_id), "identificationModule", "briefTitle"),
-            note=_drift_note(len(validated.drift.get(item.nct_id, []))),
-            events=item.events,
-            requested_as=sorted(asked_as.get(item.nct_id, [])),
+    lines = []
+    for item in report.results:
+        status, title = report.described.get(item.nct_id, (None, None))
+        lines.append(
+            TrialLine(
+                nct_id=item.nct_id,
+                outcome=item.outcome,
+                version=item.version,
+                status=status,
+                title=title,
+                note=report.notes.get(item.nct_id, ""),
+                events=item.events,
+                requested_as=sorted(asked_as.get(item.nct_id, [])),
+                backfilled=item.backfilled,
+            )
         )
-        for item in stored
-    ]
-    lines.extend(
-        TrialLine(
-            nct_id=rejection.nct_id or "?",
-            outcome="rejected",
-            version=None,
-            status=None,
-            title=None,
-            note=rejection.error,
-        )
-        for rejection in validated.rejections
-    )
     return RunSummary(
-        run_id=run_id,
-        status=status,
-        counts=counts,
-        drift=validated.drift_count,
-        registry_data_timestamp=fetched.registry_version.data_timestamp,
+        run_id=report.run_id,
+        kind=report.kind,
+        source=report.source,
+        status=report.status,
+        counts=report.counts,
+        drift=report.drift,
+        registry_data_timestamp=(
+            report.registry_version.data_timestamp if report.registry_version else None
+        ),
         trials=sorted(lines, key=lambda line: line.nct_id),
+        seconds=report.seconds,
+        studies=report.studies,
+        truncated=report.detail_truncated,
     )
 
 
@@ -146,6 +154,8 @@ def advice_lines(summary: RunSummary) -> list[str]:
             named.setdefault(trial.outcome, []).append(trial.nct_id)
         for alias in trial.requested_as:
             named.setdefault("alias", []).append(f"{alias} → {trial.nct_id}")
+    if summary.counts.rejected and "rejected" not in named:
+        named["rejected"] = [f"{summary.counts.rejected} payload(s)"]
     return [
         f"{outcome.replace('_', ' ')}: {', '.join(ids)}: {OUTCOME_ADVICE[outcome]}"
         for outcome, ids in named.items()
@@ -153,30 +163,40 @@ def advice_lines(summary: RunSummary) -> list[str]:
 
 
 def note_lines(summary: RunSummary) -> list[str]:
-    """Per-trial notes (schema drift kept, a rejection's error), one line each."""
-    return [f"{t.nct_id}: {t.note}" for t in summary.trials if t.note]
+    """Per-trial notes (a history that could not be fetched whole, ...), one line each."""
+    lines = [f"{t.nct_id}: {t.note}" for t in summary.trials if t.note]
+    if summary.truncated:
+        lines.append(
+            f"(the table lists the first {len(summary.trials)} studies; the counts are whole: "
+            "query the observations table for the rest)"
+        )
+    return lines
 
 
 def to_markdown(summary: RunSummary) -> str:
     """The Prefect artifact: headline, one row per trial, what needs a word, then the events."""
     lines = [
-        f"# ctgov ingest: {summary.status}",
+        f"# ctgov {summary.kind}: {summary.status}",
         "",
         summary.headline(),
         "",
+        f"Source: {summary.source}. {summary.rate()}.",
+        "",
         f"Registry data timestamp: {summary.registry_data_timestamp or 'unknown'}",
         "",
-        "| NCT ID | outcome | version | status | title | note |",
-        "|---|---|---|---|---|---|",
+        "| NCT ID | outcome | version | backfilled | status | title | note |",
+        "|---|---|---|---|---|---|---|",
     ]
     for t in summary.trials:
         lines.append(
-            f"| {t.nct_id} | {t.outcome} | {t.version or ''} | {t.status or ''} | "
-            f"{_cell(t.title)} | {_cell(_note(t))} |"
+            f"| {t.nct_id} | {t.outcome} | {t.version or ''} | {t.backfilled or ''} | "
+            f"{t.status or ''} | {_cell(t.title)} | {_cell(_note(t))} |"
         )
     advice = advice_lines(summary)
     if advice:
         lines += ["", *(f"- {_cell(line)}" for line in advice)]
+    if summary.truncated:
+        lines += ["", f"Only the first {len(summary.trials)} studies are listed."]
     events = summary.events
     lines += ["", f"## Events ({len(events)})", ""]
     lines += [
@@ -196,7 +216,8 @@ def table_rows(summary: RunSummary) -> list[list[str]]:
     return [
         [
             t.nct_id,
-            t.outcome.replace("_", " "),
+            t.outcome.replace("_", " ")
+            + (f" (+{t.backfilled} from history)" if t.backfilled else ""),
             "" if t.version is None else str(t.version),
             t.status or "",
             str(len(t.events)) if t.events else "",
@@ -218,19 +239,6 @@ def _note(trial: TrialLine) -> str:
     if trial.requested_as:
         aliases = f"requested as {', '.join(trial.requested_as)} (an alias)"
     return "; ".join(part for part in (trial.note, aliases) if part)
-
-
-def _get(record: dict[str, object] | None, module: str, key: str) -> str | None:
-    if record is None:
-        return None
-    protocol = record.get("protocolSection")
-    section = protocol.get(module) if isinstance(protocol, dict) else None
-    value = section.get(key) if isinstance(section, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def _drift_note(count: int) -> str:
-    return f"{count} unknown field(s)/value(s) kept" if count else ""
 
 
 def _cell(text: str | None) -> str:

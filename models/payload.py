@@ -1,14 +1,28 @@
-"""A study record as received: the one shape every layer passes."""
+"""What a source receives, in the shapes every layer passes: a study record as received
+(:class:`RawStudy`), what could not be one (:class:`Rejection`), a history index entry
+(:class:`IndexEntry`), and the :class:`Batch` a source yields to the pipeline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
 
+import orjson
+
+from models.errors import CtgovError
 from models.markup import MARKDOWN, Markup
 
 
-@dataclass(frozen=True)
+class UnparsablePayloadError(CtgovError, ValueError):
+    """A payload whose text is not a JSON object: it is kept as a rejection, not a version."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
 class RawStudy:
     """One study record as the registry sent it.
 
@@ -16,18 +30,114 @@ class RawStudy:
     compact JSON of the parsed object (keys in received order) for a study cut out of a list
     page. The warehouse stores `text` unchanged as the version's raw JSON.
 
+    `record` is the parsed JSON. A source that has only the text (a bulk file) passes none:
+    it is parsed on first use, so a study whose payload is unchanged is never parsed.
+
     `markup` says how its markup fields are written: API v2 and the bulk download use
     Markdown, the internal history API HTML. `registry_version` is the registry's own
     0-based version number when the record came from its history (`/history/{v}`); None for
     a record observed as the registry serves it now.
     """
 
-    nct_id: str
-    record: dict[str, Any]
-    text: str
-    markup: Markup = MARKDOWN
-    registry_version: int | None = None
+    __slots__ = ("_record", "markup", "nct_id", "registry_version", "text")
+
+    def __init__(
+        self,
+        nct_id: str,
+        record: dict[str, Any] | None,
+        text: str,
+        markup: Markup = MARKDOWN,
+        registry_version: int | None = None,
+    ) -> None:
+        self.nct_id = nct_id
+        self._record = record
+        self.text = text
+        self.markup: Markup = markup
+        self.registry_version = registry_version
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The parsed JSON; :class:`UnparsablePayloadError` when the text is not an object."""
+        if self._record is None:
+            try:
+                parsed = orjson.loads(self.text)
+            except orjson.JSONDecodeError as exc:
+                raise UnparsablePayloadError(
+                    f"{self.nct_id}: the payload is not valid JSON ({exc})", self.text
+                ) from None
+            if not isinstance(parsed, dict):
+                raise UnparsablePayloadError(
+                    f"{self.nct_id}: the payload is not a JSON object", self.text
+                )
+            self._record = parsed
+        return self._record
 
     @property
     def from_history(self) -> bool:
         return self.registry_version is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawStudy):
+            return NotImplemented
+        return (self.nct_id, self.text, self.markup, self.registry_version) == (
+            other.nct_id,
+            other.text,
+            other.markup,
+            other.registry_version,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.nct_id, self.text, self.registry_version))
+
+    def __repr__(self) -> str:
+        origin = f", registry_version={self.registry_version}" if self.from_history else ""
+        return f"RawStudy({self.nct_id!r}, {len(self.text)} chars, {self.markup}{origin})"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.nct_id, self._record, self.text, self.markup, self.registry_version)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.nct_id, self._record, self.text, self.markup, self.registry_version = state
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A payload that cannot become a version (not JSON, no NCT ID), kept with the reason."""
+
+    nct_id: str | None
+    stage: Literal["fetch", "parse", "validate", "store"]
+    error: str
+    payload: str | None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One entry of a study's history index as the registry sent it."""
+
+    nct_id: str
+    registry_version: int
+    index_date: date | None
+    overall_status: str | None
+    module_labels: tuple[str, ...]
+    entry: dict[str, Any]
+    skipped: str | None = None
+    """Why the source does not fetch this version (e.g. outside ``--modules``), or None."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a source yields: studies to store, and what it learnt on the way.
+
+    ``missing`` holds requested IDs the registry answered 404 for; ``index`` the history
+    index entries fetched; ``cursor`` where the source stands once this batch is written
+    (recorded with it, so an interrupted run resumes after it).
+    """
+
+    studies: Sequence[RawStudy] = ()
+    missing: Sequence[str] = ()
+    rejections: Sequence[Rejection] = ()
+    index: Sequence[IndexEntry] = ()
+    cursor: Any = None
+    requested: int = 0
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Requested ID → the NCT ID of the study that answered it, where they differ."""

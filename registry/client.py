@@ -19,6 +19,7 @@ from typing import Any, NoReturn, Self
 
 import httpx
 
+from models.markup import HTML
 from models.nct import InvalidNctIdError, normalize_nct_id, normalize_nct_ids
 from registry.config import RegistryConfig
 from registry.errors import (
@@ -239,7 +240,13 @@ class RegistryClient:
         answered_version = data.get("studyVersion", version)
         if answered_version != version:
             _unusable(reply, f"asked for version {version} of {nct}, got {answered_version}")
-        return RawStudy(_record_nct_id(record, reply, default=nct), record, compact_json(record))
+        return RawStudy(
+            _record_nct_id(record, reply, default=nct),
+            record,
+            compact_json(record),
+            markup=HTML,
+            registry_version=version,
+        )
 
     def _fetch_batch(self, batch: list[str]) -> tuple[list[RawStudy], set[str]]:
         """The studies a `filter.ids` request returns, and the IDs found missing on the way

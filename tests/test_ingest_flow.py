@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,12 @@ from warehouse.lock import run_lock
 
 SEEDS = ["NCT06690827", "NCT06835140", "NCT04010877"]
 runner = CliRunner()
+
+
+def versions_posted_by(day: date) -> dict[str, int]:
+    """How many versions the imitation's registry history holds of each seed on ``day``."""
+    catalog = Catalog.load_default()
+    return {nct: sum(v.date <= day for v in catalog.versions(nct)) for nct in SEEDS}
 
 
 @pytest.fixture
@@ -48,8 +55,9 @@ def test_flow_stores_exports_and_publishes_a_summary(
         )
     markdown = artifacts[-1].data
     assert isinstance(markdown, str)
-    for nct in SEEDS:
-        assert f"| {nct} | new | 1 |" in markdown
+    for nct, count in versions_posted_by(server.as_of).items():
+        backfilled = count - 1 or ""
+        assert f"| {nct} | new | {count} | {backfilled} |" in markdown
 
 
 def test_cli_ingest_prints_the_summary_and_a_rerun_is_unchanged(
@@ -62,8 +70,11 @@ def test_cli_ingest_prints_the_summary_and_a_rerun_is_unchanged(
     second = runner.invoke(app, args)
     assert second.exit_code == 0, second.output
     assert "0 new, 0 changed, 3 unchanged" in second.output
+    assert "0 backfilled" not in second.output
     with connect(db_path, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM study_versions").fetchall() == [(3,)]
+        assert con.execute("SELECT count(*) FROM study_versions").fetchall() == [
+            (sum(versions_posted_by(server.as_of).values()),)
+        ]
         assert con.execute("SELECT count(*) FROM runs WHERE status = 'succeeded'").fetchall() == [
             (2,)
         ]

@@ -14,10 +14,13 @@ import pytest
 from flows import pipeline
 from flows.settings import Settings
 from imitation import Catalog, FaultPlan, FaultRule, ImitationServer
+from registry import RegistryClient
 from registry.errors import RegistryUnavailableError
+from registry.sources import IdsSource
 from registry.types import RawStudy
 from tests.conftest import study_record
 from warehouse.database import connect
+from warehouse.store import SnapshotStore
 
 SEEDS = ["NCT06690827", "NCT06835140", "NCT04010877"]
 
@@ -47,18 +50,15 @@ def settings_for(srv: ImitationServer, db_path: Path) -> Settings:
     )
 
 
-def run_once(settings: Settings, ids: list[str]) -> tuple[str, pipeline.Fetched, list]:
-    run_id = pipeline.begin_run(settings, len(ids))
-    fetched = pipeline.fetch(settings, ids)
-    validated = pipeline.validate(fetched.studies)
-    stored = pipeline.store(settings, run_id, fetched, validated)
-    pipeline.finish_run(
-        settings,
-        run_id,
-        status=pipeline.run_status(fetched, validated),
-        drift=validated.drift_count,
-    )
-    return run_id, fetched, stored
+def run_once(
+    settings: Settings, ids: list[str], history: pipeline.HistoryPolicy = "off"
+) -> tuple[str, pipeline.RunReport, list]:
+    """One ingest of ``ids`` through the pipeline (no Prefect)."""
+    with RegistryClient(pipeline.registry_config(settings)) as client:
+        report = pipeline.run_source(
+            settings, IdsSource(client, ids), client=client, history=history
+        )
+    return report.run_id, report, report.results
 
 
 def outcomes(stored: list) -> dict[str, tuple[str, int | None]]:
@@ -69,9 +69,10 @@ def test_three_seed_trials_are_stored_with_the_json_the_server_sent(
     server: ImitationServer, db_path: Path
 ) -> None:
     settings = settings_for(server, db_path)
-    _, fetched, stored = run_once(settings, SEEDS)
+    _, report, stored = run_once(settings, SEEDS)
     assert outcomes(stored) == {nct: ("new", 1) for nct in SEEDS}
-    assert fetched.registry_version.data_timestamp is not None
+    assert report.registry_version is not None
+    assert report.registry_version.data_timestamp is not None
     with connect(db_path, read_only=True) as con:
         for nct in SEEDS:
             sent = httpx.get(f"{server.url}/api/v2/studies/{nct}", trust_env=False).json()
@@ -82,7 +83,7 @@ def test_three_seed_trials_are_stored_with_the_json_the_server_sent(
             assert kept == sent
             assert list(kept) == list(sent)
         (ts,) = con.execute("SELECT registry_data_timestamp FROM runs").fetchall()[0]
-    assert ts == fetched.registry_version.data_timestamp.replace(tzinfo=None)
+    assert ts == report.registry_version.data_timestamp.replace(tzinfo=None)
 
 
 def test_second_run_adds_observations_only(server: ImitationServer, db_path: Path) -> None:
@@ -117,8 +118,7 @@ def test_an_id_the_registry_never_had_is_not_found_not_missing(
     server: ImitationServer, db_path: Path
 ) -> None:
     settings = settings_for(server, db_path)
-    run_id, fetched, stored = run_once(settings, ["NCT06690827", "NCT09999999"])
-    assert fetched.missing == ["NCT09999999"]
+    run_id, _, stored = run_once(settings, ["NCT06690827", "NCT09999999"])
     assert outcomes(stored)["NCT09999999"] == ("not_found", None)
     assert [s.events for s in stored if s.nct_id == "NCT09999999"] == [[]]
     with connect(db_path, read_only=True) as con:
@@ -170,7 +170,7 @@ def test_an_alias_is_answered_by_its_study_and_stored_under_its_own_id(db_path: 
     ]
     with ImitationServer(as_of=merged.date) as srv:
         settings = settings_for(srv, db_path)
-        _, fetched, stored = run_once(settings, ["NCT09594173"])
+        _, report, stored = run_once(settings, ["NCT09594173"])
         redirected = httpx.get(
             f"{srv.url}/api/v2/studies/NCT09594173", trust_env=False, follow_redirects=False
         )
@@ -178,8 +178,7 @@ def test_an_alias_is_answered_by_its_study_and_stored_under_its_own_id(db_path: 
         301,
         "/api/v2/studies/NCT05594173",
     )
-    assert fetched.aliases == {"NCT09594173": "NCT05594173"}
-    assert fetched.missing == []
+    assert report.aliases == {"NCT09594173": "NCT05594173"}
     assert outcomes(stored) == {"NCT05594173": ("new", 1)}
 
 
@@ -191,7 +190,7 @@ def test_transient_server_errors_are_retried(server: ImitationServer, db_path: P
     assert outcomes(stored) == {nct: ("new", 1) for nct in SEEDS}
 
 
-def test_unreachable_registry_is_one_clear_error(db_path: Path) -> None:
+def test_unreachable_registry_is_one_clear_error_and_a_failed_run(db_path: Path) -> None:
     with ImitationServer() as srv:
         url = srv.url
     settings = Settings(
@@ -202,42 +201,43 @@ def test_unreachable_registry_is_one_clear_error(db_path: Path) -> None:
         max_attempts=2,
     )
     with pytest.raises(RegistryUnavailableError) as error:
-        pipeline.fetch(settings, SEEDS)
+        run_once(settings, SEEDS)
     assert url in str(error.value) and "\n" not in str(error.value)
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
 
 
-def test_a_record_that_does_not_fit_the_model_is_quarantined_not_lost() -> None:
+def test_a_record_that_breaks_the_spec_is_kept_as_a_version_with_findings(
+    server: ImitationServer, db_path: Path
+) -> None:
+    """The registry does not always follow its spec: the version is kept, what failed noted."""
     good = study_record("NCT00973089")
     bad = copy.deepcopy(good)
     bad["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = "thirty"
-    bad_text = json.dumps(bad)
-    validated = pipeline.validate(
-        [RawStudy("NCT00973089", good, json.dumps(good)), RawStudy("NCT00000000", bad, bad_text)]
-    )
-    assert [s.nct_id for s in validated.observed] == ["NCT00973089"]
-    (rejection,) = validated.rejections
-    assert rejection.stage == "validate" and rejection.payload == bad_text
-    assert "enrollmentInfo" in rejection.error
+    bad["protocolSection"]["eligibilityModule"]["minimumAge"] = "eighteen"
+    with connect(db_path) as con:
+        store = SnapshotStore(con)
+        run = store.start_run(registry_url=server.url, requested=1)
+        (result,) = store.store_batch(run, [RawStudy("NCT00973089", bad, json.dumps(bad))])
+        findings = con.execute(
+            "SELECT path, rule, CAST(value AS VARCHAR) FROM version_findings ORDER BY ordinal"
+        ).fetchall()
+        stored = con.execute("SELECT count(*) FROM study_versions").fetchall()
+    assert (result.outcome, result.version) == ("new", 1)
+    assert stored == [(1,)]
+    paths = {path for path, _, _ in findings}
+    assert "/protocolSection/designModule/enrollmentInfo/count" in paths
+    assert "/protocolSection/eligibilityModule/minimumAge" in paths
+    assert ('"thirty"') in {value for _, _, value in findings}
 
 
-def test_quarantined_records_land_in_rejected_records_with_their_payload(
-    server: ImitationServer, db_path: Path
-) -> None:
-    settings = settings_for(server, db_path)
-    fetched = pipeline.fetch(settings, ["NCT06690827"])
-    bad = copy.deepcopy(fetched.studies[0].record)
-    bad["protocolSection"]["statusModule"] = "RECRUITING"
-    bad_raw = RawStudy("NCT06835140", bad, json.dumps(bad))
-    validated = pipeline.validate([*fetched.studies, bad_raw])
-    run_id = pipeline.begin_run(settings, 2)
-    stored = pipeline.store(settings, run_id, fetched, validated)
-    counts = pipeline.finish_run(settings, run_id, status=pipeline.run_status(fetched, validated))
-    assert outcomes(stored) == {"NCT06690827": ("new", 1)}
-    assert (counts.new, counts.rejected) == (1, 1)
-    with connect(db_path, read_only=True) as con:
-        rows = con.execute("SELECT nct_id, stage, error, payload FROM rejected_records").fetchall()
-        status = con.execute("SELECT status FROM runs").fetchall()
-    ((nct_id, stage, error, payload),) = rows
-    assert (nct_id, stage, payload) == ("NCT06835140", "validate", bad_raw.text)
-    assert "statusModule" in error
-    assert status == [("partial",)]
+def test_a_payload_that_is_not_json_is_quarantined_with_its_text(db_path: Path) -> None:
+    with connect(db_path) as con:
+        store = SnapshotStore(con)
+        run = store.start_run(registry_url="http://x", requested=1)
+        results = store.store_batch(run, [RawStudy("NCT00973089", None, '{"truncated": ')])
+        rows = con.execute("SELECT nct_id, stage, payload FROM rejected_records").fetchall()
+        observed = con.execute("SELECT outcome FROM observations").fetchall()
+    assert results == []
+    assert rows == [("NCT00973089", "parse", '{"truncated": ')]
+    assert observed == [("rejected",)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 from typing import Any, Literal
@@ -62,10 +62,13 @@ _PRECISION_RANK: dict[DatePrecision, int] = {"year": 0, "month": 1, "day": 2}
 
 @dataclass(frozen=True)
 class Event:
-    """A typed event; ``details`` is a JSON object (its keys per type are in docs/changes.md)."""
+    """A typed event; ``details`` is a JSON object (its keys per type are in docs/changes.md).
+
+    ``version`` is the version it belongs to once stored (not part of its identity)."""
 
     event_type: EventType
     details: dict[str, JsonValue]
+    version: int | None = field(default=None, compare=False)
 
 
 def derive_events(

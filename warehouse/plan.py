@@ -36,7 +36,7 @@ from typing import Any, Literal
 from models.errors import StudyValidationError
 from models.hashing import compact_json, content_hash, payload_hash
 from models.markup import HTML, MARKDOWN, Markup, comparable_record
-from models.payload import RawStudy
+from models.payload import Batch, IndexEntry, RawStudy, Rejection, UnparsablePayloadError
 from warehouse.events import Event
 from warehouse.tracking import TrackingBatch
 
@@ -49,47 +49,6 @@ study whose history versions were stored."""
 Source = Literal["observed", "registry"]
 
 REGISTRY_DATE_PATH = ("protocolSection", "statusModule", "lastUpdatePostDateStruct", "date")
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A payload that cannot become a version (not JSON, no NCT ID), kept with the reason."""
-
-    nct_id: str | None
-    stage: Literal["fetch", "parse", "validate", "store"]
-    error: str
-    payload: str | None
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One entry of a study's history index as the registry sent it."""
-
-    nct_id: str
-    registry_version: int
-    index_date: date | None
-    overall_status: str | None
-    module_labels: tuple[str, ...]
-    entry: dict[str, Any]
-    skipped: str | None = None
-    """Why the source does not fetch this version (e.g. outside ``--modules``), or None."""
-
-
-@dataclass(frozen=True)
-class Batch:
-    """What a source yields: studies to store, and what it learnt on the way.
-
-    ``missing`` holds requested IDs the registry answered 404 for; ``index`` the history
-    index entries fetched; ``cursor`` where the source stands once this batch is written
-    (recorded with it, so an interrupted run resumes after it).
-    """
-
-    studies: Sequence[RawStudy] = ()
-    missing: Sequence[str] = ()
-    rejections: Sequence[Rejection] = ()
-    index: Sequence[IndexEntry] = ()
-    cursor: Any = None
-    requested: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,7 +174,10 @@ def plan_batch(
     plan.rejections = list(batch.rejections)
     for study_id, candidates in _by_study(batch.studies).items():
         state = states.get(study_id) or StudyState(study_id)
-        _plan_study(plan, state, candidates)
+        try:
+            _plan_study(plan, state, candidates)
+        except UnparsablePayloadError as error:  # raised before the plan is touched
+            plan.rejections.append(Rejection(study_id, "parse", str(error), error.text))
     _plan_missing(plan, batch.missing, states)
     plan.index = [_index_row(entry, when) for entry in batch.index]
     if normalizer is not None and plan.normalize:
@@ -307,8 +269,8 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
                         events, backfilled)
         )  # fmt: skip
         return
-    if outcome == "changed":
-        outcome = "new" if not state.versions else "changed"
+    if not state.versions:
+        outcome = "new"
     events += _reappeared(plan, state, current.version)
     plan.observations.append(
         _observation(plan, nct_id, outcome, current.content_hash, current.version)
@@ -354,7 +316,7 @@ def _place_observed(
             current.registry_record = current.raw.text
             current.raw = raw
             current.markup = MARKDOWN
-        return "unchanged"
+        return "changed"  # the version it matches is new in this batch (from the history)
     item = _new_item(raw, digest, plan.when, arrival + 1)
     item.payload_hash = digest_payload
     new_items.append(item)

@@ -19,7 +19,8 @@ import orjson
 import pyarrow as pa
 
 from models.hashing import payload_hash
-from warehouse.plan import Batch, HeldVersion, StudyState
+from models.payload import Batch
+from warehouse.plan import HeldVersion, StudyState
 
 _VERSIONS_SQL = """
 SELECT v.nct_id, v.version, v.content_hash, v.payload_hash, v.registry_version,

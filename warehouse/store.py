@@ -24,8 +24,8 @@ from typing import Literal
 
 import duckdb
 
-from models.payload import RawStudy
-from warehouse.plan import Batch, Outcome, Plan, Rejection, StoredStudy, plan_batch
+from models.payload import Batch, RawStudy, Rejection
+from warehouse.plan import Outcome, Plan, StoredStudy, plan_batch
 from warehouse.sql_text import load_sql
 from warehouse.state import read_states
 from warehouse.writer import Progress, apply_plan

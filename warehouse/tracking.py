@@ -12,7 +12,7 @@ at flush, in SQL, after those the run recorded before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -141,6 +141,7 @@ class TrackingBatch:
                 }
                 for ordinal, change in enumerate(user_facing(changes))
             )
+        events = [replace(event, version=version) for event in events]
         self._events.extend(
             _PendingEvent(nct_id, version, event, registry_date) for event in events
         )
@@ -150,7 +151,7 @@ class TrackingBatch:
         """Stage that a tracked study went missing from the registry or came back; return it."""
         if event_type not in PRESENCE_EVENT_TYPES:
             raise ValueError(f"{nct_id}: {event_type!r} is not a presence event type")
-        event = Event(event_type, {"version": version})
+        event = Event(event_type, {"version": version}, version)
         self._events.append(_PendingEvent(nct_id, version, event, None))
         return event
 

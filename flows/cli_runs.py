@@ -1,0 +1,328 @@
+"""The commands that run a flow: ingest, backfill, load-bulk, sweep.
+
+Each checks its input and the database before Prefect starts (10-20 s), runs the flow on
+Prefect's API (a local server when one runs, else the ephemeral one), and prints the run's
+summary: a headline, a narrow table, what needs a word, and the change events. Prefect, the
+registry client and the flows are imported only when a command runs, so the read-only
+commands and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from flows import quiet_prefect_console
+from flows.cli_common import fail
+from flows.output import print_listing, print_table, stderr_console, stdout_console
+from flows.paths import DB_ENV_VAR
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
+    from flows.summary import RunSummary
+
+DbOverride = Annotated[
+    Path | None,
+    typer.Option("--db", help=f"DuckDB file [env {DB_ENV_VAR}; default: data/ctgov.duckdb]"),
+]
+RegistryUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--registry-url",
+        help="registry root URL [env CTGOV_REGISTRY_URL; default https://clinicaltrials.gov]",
+    ),
+]
+NoExportOption = Annotated[
+    bool, typer.Option("--no-export", help="skip the Parquet export after the run")
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's logs")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)
+    app.command("backfill")(backfill_command)
+    app.command("load-bulk")(load_bulk_command)
+    app.command("sweep")(sweep_command)
+
+
+def ingest_command(
+    nct_ids: Annotated[
+        list[str] | None, typer.Argument(help="NCT IDs to fetch; default: the watchlist's")
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            help="search the registry instead (its syntax, incl. AREA[…]; query.term)",
+        ),
+    ] = None,
+    condition: Annotated[
+        str | None, typer.Option("--condition", help="search: condition (query.cond)")
+    ] = None,
+    intervention: Annotated[
+        str | None, typer.Option("--intervention", help="search: intervention (query.intr)")
+    ] = None,
+    sponsor: Annotated[
+        str | None, typer.Option("--sponsor", help="search: sponsor (query.spons)")
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="search: overall status(es), e.g. RECRUITING"),
+    ] = None,
+    since_last_run: Annotated[
+        bool,
+        typer.Option(
+            "--since-last-run",
+            help="search: only studies updated since its last successful run (minus a day)",
+        ),
+    ] = False,
+    history: Annotated[
+        bool | None,
+        typer.Option(
+            "--history/--no-history",
+            help="fetch the registry's history of new and changed studies [env CTGOV_HISTORY;"
+            " default on for IDs]",
+        ),
+    ] = None,
+    db: DbOverride = None,
+    registry_url: RegistryUrlOption = None,
+    watchlist: Annotated[
+        Path | None,
+        typer.Option(
+            "--watchlist", help="TOML watchlist [env CTGOV_WATCHLIST; default watchlist.toml]"
+        ),
+    ] = None,
+    no_export: NoExportOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="exit 2 when the registry has no study for an ID [env CTGOV_STRICT]"
+        ),
+    ] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Fetch trials (the watchlist, given IDs, or a search) and store a new version of each
+    one that changed; new trials come with the registry's history of them.
+
+    Example: ctgov ingest NCT06690827 --registry-url http://127.0.0.1:8765
+    """
+    from flows.settings import settings_with
+    from flows.sources import search_params
+    from flows.watchlist import resolve_ids
+    from models.errors import InputError
+
+    settings = settings_with(
+        db=db, registry_url=registry_url, watchlist=watchlist, strict=strict or None,
+        history=history,
+    )  # fmt: skip
+    params = search_params(
+        query=query,
+        condition=condition,
+        intervention=intervention,
+        sponsor=sponsor,
+        status=status or (),
+    )
+    if params and nct_ids:
+        raise InputError("give NCT IDs or a search (--query, --condition, ...), not both")
+    if since_last_run and not params:
+        raise InputError("--since-last-run needs a search (--query, --condition, ...)")
+    ids = None if params else resolve_ids(nct_ids, settings.watchlist)
+    summary = _run_flow(
+        settings,
+        "ingest",
+        lambda flow: flow(
+            nct_ids=ids,
+            db=str(settings.db),
+            registry_url=settings.registry_url,
+            watchlist=str(settings.watchlist),
+            export_parquet=settings.export and not no_export,
+            query=params or None,
+            since_last_run=since_last_run,
+            history=settings.history,
+            return_state=True,
+        ),
+        verbose=verbose,
+    )
+    if settings.strict and summary.not_found:
+        from flows.summary import UnknownIdsError
+
+        raise UnknownIdsError(summary.not_found)
+
+
+def backfill_command(
+    nct_ids: Annotated[
+        list[str] | None,
+        typer.Argument(help="NCT IDs whose history to fetch; default: every tracked study"),
+    ] = None,
+    modules: Annotated[
+        str | None,
+        typer.Option(
+            "--modules",
+            help='only versions touching these modules, e.g. "Outcome Measures,Eligibility"',
+        ),
+    ] = None,
+    db: DbOverride = None,
+    registry_url: RegistryUrlOption = None,
+    no_export: NoExportOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Store the registry's own earlier versions of each study (its "History of Changes"):
+    versions already held are not fetched again; an interrupted backfill resumes.
+
+    Example: ctgov backfill NCT06690827 --modules "Outcome Measures,Eligibility"
+    """
+    from flows.settings import settings_with
+    from models.nct import normalize_nct_ids
+
+    settings = settings_with(db=db, registry_url=registry_url)
+    ids = normalize_nct_ids(nct_ids) if nct_ids else None
+    wanted = [m.strip() for m in (modules or "").split(",") if m.strip()]
+    _run_flow(
+        settings,
+        "backfill_history",
+        lambda flow: flow(
+            nct_ids=ids,
+            db=str(settings.db),
+            registry_url=settings.registry_url,
+            modules=wanted or None,
+            export_parquet=settings.export and not no_export,
+            return_state=True,
+        ),
+        verbose=verbose,
+    )
+
+
+def load_bulk_command(
+    path: Annotated[
+        Path,
+        typer.Argument(help="the registry's ctg-studies.json.zip, or a folder of NN/NCT….json"),
+    ],
+    db: DbOverride = None,
+    no_export: NoExportOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Load the registry's bulk download through the same versioning path as ingest; an
+    interrupted load resumes after its last written batch.
+
+    Example: ctgov load-bulk ctg-studies.json.zip --db data/registry.duckdb
+    """
+    from flows.settings import settings_with
+    from registry.bulk import BulkSource
+
+    settings = settings_with(db=db)
+    BulkSource(path)  # refuses a path that is no zip or folder before Prefect starts
+    _run_flow(
+        settings,
+        "load_bulk",
+        lambda flow: flow(
+            path=str(path),
+            db=str(settings.db),
+            export_parquet=settings.export and not no_export,
+            return_state=True,
+        ),
+        verbose=verbose,
+    )
+
+
+def sweep_command(
+    query: Annotated[
+        str | None, typer.Option("--query", help="sweep only a search's studies (query.term)")
+    ] = None,
+    db: DbOverride = None,
+    registry_url: RegistryUrlOption = None,
+    no_export: NoExportOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Find the tracked studies the registry no longer returns (cheap pages of IDs, then a
+    404 for each on its own) and record them as missing.
+
+    Example: ctgov sweep --db data/registry.duckdb
+    """
+    from flows.settings import settings_with
+    from flows.sources import search_params
+
+    settings = settings_with(db=db, registry_url=registry_url)
+    _run_flow(
+        settings,
+        "sweep",
+        lambda flow: flow(
+            db=str(settings.db),
+            registry_url=settings.registry_url,
+            query=search_params(query=query) or None,
+            export_parquet=settings.export and not no_export,
+            return_state=True,
+        ),
+        verbose=verbose,
+    )
+
+
+def _run_flow(
+    settings: Settings, name: str, call: Callable[[Any], Any], *, verbose: bool
+) -> RunSummary:
+    """Check the database is free, run flow ``name`` of flows/ingest.py, print its summary."""
+    from models.errors import CtgovError
+    from warehouse.database import connect
+    from warehouse.lock import run_lock
+
+    with run_lock(settings.db):  # fail before Prefect starts (10-20 s) if the file is busy
+        connect(settings.db).close()
+    quiet_prefect_console(verbose)
+    _show_registry_warnings()
+    from flows import ingest, progress
+
+    flow = getattr(ingest, name)
+    err = stderr_console()
+    with progress.shown_on(err), err.status(f"running the {name} flow…"):
+        state = call(flow)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, CtgovError):
+        fail(f"{name} failed: {result}", result.exit_code)
+    if isinstance(result, BaseException):
+        raise result
+    from flows.summary import RunSummary
+
+    if not isinstance(result, RunSummary):
+        fail(f"{name} ended in state {state.type.value}: {state.message}")
+    print_summary(result)
+    return result
+
+
+def print_summary(summary: RunSummary) -> None:
+    """The run's headline, a narrow table, what needs a word, notes and events."""
+    from flows.summary import TABLE_HEADERS, advice_lines, event_lines, note_lines, table_rows
+
+    out = stdout_console()
+    out.print(summary.headline())
+    if summary.studies > len(summary.trials) or summary.seconds >= 10:
+        out.print(summary.rate())
+    if summary.trials:
+        print_table(out, TABLE_HEADERS, table_rows(summary), right={2, 4})
+    for lines in (advice_lines(summary), note_lines(summary), event_lines(summary)):
+        if lines:
+            print_listing(out, [["", line] for line in lines])
+
+
+def _show_registry_warnings() -> None:
+    """Retries and odd answers from the registry, one line each on stderr.
+
+    Prefect's console handler is quietened for the CLI, and it is the root handler these
+    records would otherwise reach; a flaky registry should still be visible while it waits.
+    """
+    registry_logger = logging.getLogger("registry")
+    if not any(isinstance(h, _StderrHandler) for h in registry_logger.handlers):
+        handler = _StderrHandler(logging.WARNING)
+        handler.setFormatter(logging.Formatter("registry: %(message)s"))
+        registry_logger.addHandler(handler)
+        registry_logger.propagate = False
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time (it is swapped under test runners)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")

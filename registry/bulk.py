@@ -1,0 +1,179 @@
+"""The registry's bulk download as a source: a zip of one JSON file per study, or a directory
+tree of the same shape.
+
+The registry's ``/api/v2/studies/download?format=json.zip`` (API-NOTES §6: ~2.5 GB zipped,
+~10 GB of JSON, ~600,000 entries) lays studies out in 100 folders by the last two digits of
+the NCT ID: ``35/NCT02252835.json``. Each file has the shape of ``GET /studies/{nctId}``.
+
+Files are read in name order, ``batch_size`` at a time, and passed on as their text exactly
+as stored (parsed only if the planner needs to: an unchanged study costs its hash). A file
+whose name is not an NCT ID, or whose text is not a JSON object naming that study, becomes a
+rejection kept with its payload, never a stop. The cursor is the last file name of a batch.
+
+>>> source = BulkSource(Path("ctg-studies.json.zip"), batch_size=1000)   # doctest: +SKIP
+>>> next(source.batches()).studies[0].nct_id                               # doctest: +SKIP
+'NCT00000102'
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from models.errors import InputError
+from models.nct import InvalidNctIdError, normalize_nct_id
+from models.payload import Batch, RawStudy, Rejection
+
+DEFAULT_BULK_BATCH_SIZE = 1000
+STUDY_FILE = re.compile(r"(?:^|/)(NCT\d{8})\.json$")
+ID_IN_TEXT = re.compile(rb'"nctId"\s*:\s*"([^"\\]{1,40})"')
+"""The record's own NCT ID, found without parsing the whole file."""
+
+
+class BulkSourceError(InputError):
+    """A bulk path that is neither a zip nor a directory of study files."""
+
+
+@dataclass
+class BulkSource:
+    """Every study file under ``path`` (a ``.zip`` or a directory), in name order."""
+
+    path: Path
+    batch_size: int = DEFAULT_BULK_BATCH_SIZE
+    kind: str = "bulk"
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        if not self.path.exists():
+            raise BulkSourceError(f"bulk path {self.path} does not exist; pass the zip or folder")
+        if self.path.is_file() and not zipfile.is_zipfile(self.path):
+            raise BulkSourceError(
+                f"{self.path} is not a zip file; pass the registry's ctg-studies.json.zip or "
+                "a folder of NN/NCTxxxxxxxx.json files"
+            )
+        self._names: list[str] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"bulk:{self.path.resolve()}"
+
+    @property
+    def cursor_key(self) -> str:
+        return self.key
+
+    @property
+    def description(self) -> str:
+        return f"bulk {self.path}"
+
+    def total(self) -> int | None:
+        return len(self.names())
+
+    def names(self) -> list[str]:
+        """The study files' names relative to the root, sorted."""
+        if self._names is None:
+            with self._open() as reader:
+                self._names = sorted(reader.names())
+        return self._names
+
+    def batches(self, resume: Any = None) -> Iterator[Batch]:
+        names = self.names()
+        start = 0
+        if isinstance(resume, str) and resume:
+            start = next((i for i, name in enumerate(names) if name > resume), len(names))
+        with self._open() as reader:
+            for offset in range(start, len(names), self.batch_size):
+                chunk = names[offset : offset + self.batch_size]
+                studies: list[RawStudy] = []
+                rejections: list[Rejection] = []
+                for name in chunk:
+                    study, rejection = read_study(name, reader.read(name))
+                    if study is not None:
+                        studies.append(study)
+                    if rejection is not None:
+                        rejections.append(rejection)
+                yield Batch(
+                    studies=studies,
+                    rejections=rejections,
+                    requested=len(chunk),
+                    cursor=chunk[-1],
+                )
+
+    @contextmanager
+    def _open(self) -> Iterator[_Reader]:
+        if self.path.is_dir():
+            yield _DirectoryReader(self.path)
+            return
+        with zipfile.ZipFile(self.path) as archive:
+            yield _ZipReader(archive)
+
+
+def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | None]:
+    """One file as a study, or as a rejection naming the file and what is wrong with it."""
+    matched = STUDY_FILE.search(name)
+    if matched is None:
+        return None, Rejection(None, "parse", f"{name}: not a study file (NCTxxxxxxxx.json)", None)
+    nct_id = matched.group(1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, Rejection(nct_id, "parse", f"{name}: not UTF-8 ({exc})", None)
+    found = ID_IN_TEXT.search(data)
+    try:
+        named = normalize_nct_id(found.group(1).decode()) if found else None
+    except InvalidNctIdError:
+        named = None
+    if named != nct_id:
+        try:
+            parsed = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            return None, Rejection(nct_id, "parse", f"{name}: not valid JSON ({exc})", text)
+        return None, Rejection(
+            nct_id,
+            "parse",
+            f"{name}: the record names {named or 'no NCT ID'}, not {nct_id}"
+            if isinstance(parsed, dict)
+            else f"{name}: not a JSON object",
+            text,
+        )
+    return RawStudy(nct_id, None, text), None
+
+
+class _Reader:
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def read(self, name: str) -> bytes:
+        raise NotImplementedError
+
+
+class _ZipReader(_Reader):
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    def names(self) -> list[str]:
+        return [
+            info.filename
+            for info in self.archive.infolist()
+            if not info.is_dir() and info.filename.endswith(".json")
+        ]
+
+    def read(self, name: str) -> bytes:
+        return self.archive.read(name)
+
+
+class _DirectoryReader(_Reader):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def names(self) -> list[str]:
+        return [p.relative_to(self.root).as_posix() for p in self.root.rglob("*.json")]
+
+    def read(self, name: str) -> bytes:
+        return (self.root / name).read_bytes()
