@@ -42,6 +42,8 @@ demo: $(STAMP)
 	$(BIN)/python -m flows.demo
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.bench_bulk
 	$(BIN)/python -m bench.bench_cli
 	$(BIN)/python -m bench.bench_diff
 	$(BIN)/python -m bench.bench_normalize

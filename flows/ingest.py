@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline, progress, sources
 from flows.prefect_events import emit_study_events
+from flows.runners import runner_for
 from flows.settings import Settings, settings_with
 from flows.summary import RunSummary, build_summary, to_markdown
 from registry import RegistryClient
@@ -60,6 +61,7 @@ def _run(
     history: pipeline.HistoryPolicy = "auto",
 ) -> RunSummary:
     """Build the source, run it through the pipeline, export, and publish the summary."""
+    runner = runner_for(settings.task_runner, workers=settings.workers)
     with RegistryClient(pipeline.registry_config(settings)) as client:
         report = pipeline.run_source(
             settings,
@@ -68,6 +70,7 @@ def _run(
             history=history,
             progress=progress.report,
             flow_run_id=runtime.flow_run.id,
+            runner=runner,
         )
     return _publish(settings, report)
 
@@ -130,14 +133,21 @@ def load_bulk(
 ) -> RunSummary:
     """Load the registry's bulk download (a zip or a folder of NN/NCTxxxxxxxx.json files)."""
     settings = settings_with(db=db, export=export_parquet)
-    report = pipeline.run_source(
-        settings,
-        sources.bulk_source(settings, Path(path)),
-        history="off",
-        progress=progress.report,
-        flow_run_id=runtime.flow_run.id,
-        hold=True,
-    )
+    runner = runner_for(settings.task_runner, workers=settings.workers, bulk=True)
+    try:
+        report = pipeline.run_source(
+            settings,
+            sources.bulk_source(settings, Path(path)),
+            history="off",
+            progress=progress.report,
+            flow_run_id=runtime.flow_run.id,
+            hold=True,
+            runner=runner,
+        )
+    finally:
+        close = getattr(runner, "close", None)
+        if close is not None:
+            close()
     return _publish(settings, report)
 
 

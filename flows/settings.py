@@ -6,6 +6,7 @@ PosixPath('/tmp/parquet')
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -21,6 +22,7 @@ from registry.config import (
     DEFAULT_REQUESTS_PER_MINUTE,
     normalize_base_url,
 )
+from warehouse.session import DEFAULT_MEMORY_LIMIT
 
 DEFAULT_BATCH_SIZE = 500
 """Studies per store transaction: big enough to amortise, small enough to bound memory."""
@@ -49,6 +51,20 @@ class Settings(BaseSettings):
     batch_size: int = Field(DEFAULT_BATCH_SIZE, gt=0, description="studies per transaction")
     bulk_batch_size: int = Field(
         DEFAULT_BULK_BATCH_SIZE, gt=0, description="bulk files read per transaction"
+    )
+    task_runner: str = Field(
+        "auto",
+        description="where batches are planned: serial, processes, dask, or auto (processes "
+        "for bulk loads, serial otherwise)",
+    )
+    workers: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        gt=0,
+        description="planning workers for the processes and dask runners",
+    )
+    duckdb_memory_limit: str = Field(
+        DEFAULT_MEMORY_LIMIT,
+        description="memory DuckDB may use during a bulk load (e.g. 1GB, 4GB)",
     )
     export: bool = Field(True, description="write the Parquet export after each run")
     strict: bool = Field(

@@ -42,4 +42,9 @@ def payload_hash(text: str | bytes) -> str:
 def content_hash(record: Any, markup: Markup = MARKDOWN) -> str:
     """SHA-256 hex digest of the canonical JSON of the record's comparable form."""
     comparable = comparable_record(record, markup) if isinstance(record, dict) else record
+    return comparable_hash(comparable)
+
+
+def comparable_hash(comparable: Any) -> str:
+    """:func:`content_hash` of a record already in its comparable form."""
     return hashlib.sha256(canonical_json(comparable)).hexdigest()

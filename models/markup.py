@@ -61,7 +61,6 @@ MARKUP_PATHS: tuple[tuple[str, ...], ...] = (
 )
 """Paths of the fields the registry's data model types as ``markup`` (``[]``: each list item)."""
 
-_WHITESPACE = re.compile(r"\s+")
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#|~!]|^[ \t]*(?:[-+*>]|\d{1,9}[.)])[ \t]", re.M)
 """Text without any of these has no Markdown structure: its text is itself."""
 _HTML_SYNTAX = re.compile(r"[<&]")
@@ -88,35 +87,62 @@ def comparable_text(text: str, markup: Markup) -> str:
 def comparable_record(record: dict[str, Any], markup: Markup) -> dict[str, Any]:
     """A copy of ``record`` with every markup field replaced by :func:`comparable_text`.
 
-    Shares unchanged sub-objects with ``record`` (copy-on-write along the markup paths).
+    Shares unchanged sub-objects with ``record`` (copy-on-write along the markup paths, in
+    one walk of the paths' trie); returns ``record`` itself when no markup field changes.
     """
-    result = record
-    for path in MARKUP_PATHS:
-        result = _replace_at(result, path, markup)
+    result = _replace(record, _MARKUP_TRIE, markup)
+    assert isinstance(result, dict)
     return result
 
 
-def _replace_at(node: Any, path: tuple[str, ...], markup: Markup) -> Any:
-    if not path:
-        return comparable_text(node, markup) if isinstance(node, str) else node
-    head, rest = path[0], path[1:]
-    if head == "[]":
+_Trie = dict[str, "_Trie | None"]
+"""Markup paths as a trie: a key's value is the subtrie below it, None at a markup field."""
+
+
+def _trie(paths: tuple[tuple[str, ...], ...]) -> _Trie:
+    root: _Trie = {}
+    for path in paths:
+        node = root
+        for step in path[:-1]:
+            child = node.setdefault(step, {})
+            assert child is not None
+            node = child
+        node[path[-1]] = None
+    return root
+
+
+_MARKUP_TRIE = _trie(MARKUP_PATHS)
+
+
+def _replace(node: Any, trie: _Trie | None, markup: Markup) -> Any:
+    if trie is None:
+        if not isinstance(node, str):
+            return node
+        text = comparable_text(node, markup)
+        return node if text == node else text
+    if "[]" in trie:
         if not isinstance(node, list):
             return node
-        items = [_replace_at(item, rest, markup) for item in node]
+        below = trie["[]"]
+        items = [_replace(item, below, markup) for item in node]
         return node if all(a is b for a, b in zip(items, node, strict=True)) else items
-    if not isinstance(node, dict) or head not in node:
+    if not isinstance(node, dict):
         return node
-    replaced = _replace_at(node[head], rest, markup)
-    if replaced is node[head] or replaced == node[head]:
-        return node
-    copy = dict(node)
-    copy[head] = replaced
-    return copy
+    copy: dict[str, Any] | None = None
+    for key, below in trie.items():
+        if key not in node:
+            continue
+        value = node[key]
+        replaced = _replace(value, below, markup)
+        if replaced is not value:
+            if copy is None:
+                copy = dict(node)
+            copy[key] = replaced
+    return node if copy is None else copy
 
 
 def _collapse(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

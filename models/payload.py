@@ -39,7 +39,7 @@ class RawStudy:
     a record observed as the registry serves it now.
     """
 
-    __slots__ = ("_record", "markup", "nct_id", "registry_version", "text")
+    __slots__ = ("_payload_hash", "_record", "markup", "nct_id", "registry_version", "text")
 
     def __init__(
         self,
@@ -54,6 +54,16 @@ class RawStudy:
         self.text = text
         self.markup: Markup = markup
         self.registry_version = registry_version
+        self._payload_hash: str | None = None
+
+    @property
+    def payload_hash(self) -> str:
+        """SHA-256 of ``text`` (:func:`models.hashing.payload_hash`), computed once."""
+        if self._payload_hash is None:
+            from models.hashing import payload_hash
+
+            self._payload_hash = payload_hash(self.text)
+        return self._payload_hash
 
     @property
     def record(self) -> dict[str, Any]:
@@ -98,6 +108,7 @@ class RawStudy:
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.nct_id, self._record, self.text, self.markup, self.registry_version = state
+        self._payload_hash = None
 
 
 @dataclass(frozen=True)

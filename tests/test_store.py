@@ -201,7 +201,7 @@ CRASHING_RUN = textwrap.dedent(
     from warehouse.database import connect
     from warehouse.store import ObservedStudy, SnapshotStore
 
-    def crash(con):
+    def crash(con, **options):
         os._exit(17)  # the process dies inside the batch transaction, after the versions insert
 
     normalize.normalize_versions = crash

@@ -118,11 +118,14 @@ def current_view_name(table: str) -> str:
     return STUDY_DETAILS_VIEW if table == "studies" else f"current_{table}"
 
 
-def normalize_versions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def normalize_versions(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> dict[str, int]:
     """Derive the normalized rows of the versions listed in temp table ``batch_versions``.
 
     Runs inside the caller's transaction and returns the rows inserted per table. A version
-    that already has normalized rows is rebuilt rather than duplicated.
+    that already has normalized rows is rebuilt rather than duplicated. ``fresh`` says the
+    caller just inserted the versions and they have no normalized rows yet (the writer): the
+    two checks that would scan every stored version and every ``studies`` row are skipped,
+    which keeps a batch's cost independent of the warehouse's size.
     """
     if not _temp_table_exists(con, BATCH_TABLE):
         raise WarehouseError(
@@ -131,8 +134,9 @@ def normalize_versions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "transaction first"
         )
     con.execute(_SCOPE_FROM_BATCH)
-    _check_scope_stored(con)
-    return _normalize_scope(con)
+    if not fresh:
+        _check_scope_stored(con)
+    return _normalize_scope(con, fresh=fresh)
 
 
 def renormalize_all(
@@ -159,9 +163,9 @@ def renormalize_all(
     return totals
 
 
-def _normalize_scope(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _normalize_scope(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> dict[str, int]:
     """Normalize the versions in temp table ``normalize_scope``."""
-    if _scalar(con, _SCOPE_ALREADY_NORMALIZED):
+    if not fresh and _scalar(con, _SCOPE_ALREADY_NORMALIZED):
         for table in NORMALIZED_TABLES:
             con.execute(_DELETE_SCOPE.format(table=table))
     con.execute(load_sql("parse_batch.sql", SQL_AREA))

@@ -28,13 +28,14 @@ Per study, in the registry's order:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from models.errors import StudyValidationError
-from models.hashing import compact_json, content_hash, payload_hash
+from models.hashing import compact_json, comparable_hash
 from models.markup import HTML, MARKDOWN, Markup, comparable_record
 from models.payload import Batch, IndexEntry, RawStudy, Rejection, UnparsablePayloadError
 from warehouse.events import Event
@@ -63,19 +64,27 @@ class HeldVersion:
     observed_at: datetime | None
     valid_from: datetime
     markup: Markup
+    position: int | None = None
+    valid_to: datetime | None = None
 
 
 @dataclass
 class StudyState:
-    """A study as the warehouse holds it: versions in registry order, and whether its last
-    presence event says the registry stopped returning it. ``records`` holds the raw records
-    (version → (record, markup)) the planner may need: the current one for a changed payload,
+    """A study as the warehouse holds it, and whether the registry stopped returning it.
+
+    ``versions`` is in registry order: all of them when ``complete`` (a batch with history
+    for the study), else only the current one (its head), which is all an observed record is
+    compared against. ``max_version`` is the highest version number held (a backfill may have
+    given older versions higher numbers). ``records`` holds the raw records
+    (version → (record, markup)) the planner needs: the current one for a changed payload,
     all of them when history arrives."""
 
     nct_id: str
     versions: list[HeldVersion] = field(default_factory=list)
     missing: bool = False
     records: dict[int, tuple[dict[str, Any], Markup]] = field(default_factory=dict)
+    complete: bool = True
+    max_version: int = 0
 
     @property
     def current(self) -> HeldVersion | None:
@@ -112,13 +121,22 @@ class Plan:
     drift: list[dict[str, Any]] = field(default_factory=list)
     normalize: list[tuple[str, int, str]] = field(default_factory=list)
     """(nct_id, version, record text) of the versions whose normalized rows are (re)built."""
+    rederive: list[tuple[str, int]] = field(default_factory=list)
+    """Held versions among ``normalize`` whose derived rows are replaced (their record changed)."""
+    chain_updates: list[dict[str, Any]] = field(default_factory=list)
+    """Held versions whose place on the registry's clock moved: new position and valid_to."""
+    history_links: list[dict[str, Any]] = field(default_factory=list)
+    """Which stored version holds a registry version: (nct_id, registry_version, version)."""
+    heads: list[dict[str, Any]] = field(default_factory=list)
+    """New heads (``study_heads`` rows) of studies whose current version changed."""
+    head_updates: list[dict[str, Any]] = field(default_factory=list)
+    """Changed fields of heads whose current version stays (a link, presence); None = keep."""
     normalized: dict[str, Any] | None = None
     """Normalized rows per table (Arrow tables), when the planner built them."""
     index: list[dict[str, Any]] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     results: list[StoredStudy] = field(default_factory=list)
-    touched: set[str] = field(default_factory=set)
     cursor: Any = None
     drift_count: int = 0
 
@@ -144,6 +162,10 @@ class _Item:
     arrival: int = 0
     registry_record: str | None = None
     """The history API's copy, when ``raw`` is the observed copy of the same content."""
+    position: int | None = None
+    valid_to: datetime | None = None
+    comparable: dict[str, Any] | None = None
+    """The comparable form of ``raw``'s record (computed once, for the hash and the diff)."""
 
     def order_key(self) -> tuple[Any, ...]:
         return (
@@ -185,6 +207,51 @@ def plan_batch(
     return plan
 
 
+def split_unchanged(
+    batch: Batch, states: dict[str, StudyState], *, run_id: str, when: datetime
+) -> tuple[Plan, Batch]:
+    """The plan of the batch's unchanged studies, and the batch without them.
+
+    A study is unchanged when its one observed payload is byte for byte its head's (and the
+    registry had not stopped returning it): nothing to parse, validate or diff, one
+    observation. Planning the rest may then happen elsewhere without shipping these.
+    """
+    plan = Plan(run_id=run_id, when=when)
+    history = {s.nct_id for s in batch.studies if s.from_history}
+    copies = Counter(s.nct_id for s in batch.studies if not s.from_history)
+    once = {nct_id for nct_id, count in copies.items() if count == 1}
+    rest: list[RawStudy] = []
+    for raw in batch.studies:
+        state = states.get(raw.nct_id)
+        current = state.current if state else None
+        if (
+            state is not None
+            and current is not None
+            and not raw.from_history
+            and raw.nct_id in once
+            and raw.nct_id not in history
+            and not state.missing
+            and current.payload_hash == raw.payload_hash
+        ):
+            plan.observations.append(
+                _observation(plan, raw.nct_id, "unchanged", current.content_hash, current.version)
+            )
+            plan.results.append(
+                StoredStudy(raw.nct_id, "unchanged", current.version, current.content_hash,
+                            current.version)
+            )  # fmt: skip
+            continue
+        rest.append(raw)
+    return plan, replace(batch, studies=rest)
+
+
+def merge_plans(plan: Plan, unchanged: Plan) -> Plan:
+    """``plan`` with the observations and results of ``unchanged`` (from split_unchanged)."""
+    plan.observations.extend(unchanged.observations)
+    plan.results.extend(unchanged.results)
+    return plan
+
+
 def _by_study(studies: Iterable[RawStudy]) -> dict[str, list[RawStudy]]:
     """Candidates per study; of several observed copies the last wins (the latest sent)."""
     grouped: dict[str, list[RawStudy]] = {}
@@ -212,10 +279,16 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
     history = sorted(
         (c for c in candidates if c.from_history), key=lambda c: c.registry_version or 0
     )
+    if history and not state.complete:
+        raise ValueError(
+            f"{nct_id}: history arrived but read_states loaded only the head; pass the batch "
+            "with its history to read_states"
+        )
     for raw in history:
         if raw.registry_version in known_registry:
             continue
-        digest = content_hash(raw.record, raw.markup)
+        comparable = comparable_record(raw.record, raw.markup)
+        digest = comparable_hash(comparable)
         twin = next(
             (
                 item
@@ -235,7 +308,7 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
                 twin.registry_record = raw.text
             continue
         arrival += 1
-        new_items.append(_new_item(raw, digest, None, arrival))
+        new_items.append(_new_item(raw, digest, None, arrival, comparable))
 
     observed = [c for c in candidates if not c.from_history]
     outcome: Outcome | None = None
@@ -246,7 +319,7 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
     if new_items or reorders:
         _number(new_items, state)
         chain = sorted(chain + new_items, key=_Item.order_key)
-        plan.touched.add(nct_id)
+        _place_chain(plan, nct_id, chain)
     events = [e for events in _diff_chain(plan, state, chain, old_predecessor).values()
               for e in events]  # fmt: skip
     for item in new_items:
@@ -254,13 +327,21 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
         plan.versions.append(_version_row(plan, nct_id, item))
         plan.normalize.append((nct_id, item.version, item.raw.text))
         _validate(plan, nct_id, item.version, item.raw)
+        if item.registry_version is not None:
+            plan.history_links.append(_history_link(nct_id, item.registry_version, item.version))
     for link in links.values():
         plan.links.append(link)
+        if "registry_version" in link:
+            plan.history_links.append(
+                _history_link(nct_id, link["registry_version"], link["version"])
+            )
         if "record" in link:  # the observed Markdown copy replaces a held HTML one
             plan.normalize.append((nct_id, link["version"], link["record"]))
+            plan.rederive.append((nct_id, link["version"]))
             _validate(plan, nct_id, link["version"], observed[-1])
     current = max(chain, key=_Item.order_key)
     assert current.version is not None
+    _plan_head(plan, state, current, new_items, links)
     backfilled = sum(1 for item in new_items if item.raw is not None and item.raw.from_history)
     previous = state.current.version if state.current else None
     if outcome is None:
@@ -293,10 +374,11 @@ def _place_observed(
     """Decide whether an observed record is the current version (``unchanged``, perhaps
     linking it) or a new one (``changed``, appended to ``new_items``)."""
     current = max(chain + new_items, key=_Item.order_key) if chain or new_items else None
-    digest_payload = payload_hash(raw.text)
+    digest_payload = raw.payload_hash
     if current is not None and current.held and current.payload_hash == digest_payload:
         return "unchanged"
-    digest = content_hash(raw.record, raw.markup)
+    comparable = comparable_record(raw.record, raw.markup)
+    digest = comparable_hash(comparable)
     if current is not None and current.content_hash == digest:
         if current.held and current.version is not None:
             link = links.setdefault(current.version, _link(state.nct_id, current.version))
@@ -316,16 +398,100 @@ def _place_observed(
             current.registry_record = current.raw.text
             current.raw = raw
             current.markup = MARKDOWN
+            current.comparable = comparable
         return "changed"  # the version it matches is new in this batch (from the history)
-    item = _new_item(raw, digest, plan.when, arrival + 1)
+    item = _new_item(raw, digest, plan.when, arrival + 1, comparable)
     item.payload_hash = digest_payload
+    if current is not None and item.valid_from < current.valid_from:
+        # What the registry serves now is its current version, whatever date it bears: it
+        # never slots in before a version already held.
+        item.valid_from = current.valid_from
     new_items.append(item)
     return "changed"
 
 
+def _plan_head(
+    plan: Plan,
+    state: StudyState,
+    current: _Item,
+    new_items: list[_Item],
+    links: dict[int, dict[str, Any]],
+) -> None:
+    """The study's head after this batch: a new row when its current version changed, the
+    changed fields when the current version stays but learnt something (a link)."""
+    max_version = max([state.max_version, *(i.version or 0 for i in new_items),
+                       *(v.version for v in state.versions)])  # fmt: skip
+    held_current = state.current
+    same = current.held and held_current is not None and held_current.version == current.version
+    if not same:
+        plan.heads.append(_head_row(state, current, max_version))
+        return
+    assert held_current is not None
+    link = links.get(held_current.version)
+    if link is None and max_version == state.max_version and (
+        current.position == held_current.position
+    ):
+        return
+    update: dict[str, Any] = {"nct_id": state.nct_id, "max_version": max_version,
+                              "position": current.position}  # fmt: skip
+    if link is not None:
+        for key in ("observed_at", "registry_version", "payload_hash", "record", "markup"):
+            update[key] = link.get(key)
+    plan.head_updates.append(update)
+
+
+def _head_row(state: StudyState, current: _Item, max_version: int) -> dict[str, Any]:
+    if current.raw is not None:
+        text = current.raw.text
+    else:
+        held = state.records.get(current.version or 0)
+        if held is None:
+            raise KeyError(
+                f"{state.nct_id} v{current.version}: the new head's record is not loaded"
+            )
+        text = compact_json(held[0])
+    return {
+        "nct_id": state.nct_id,
+        "version": current.version,
+        "max_version": max_version,
+        "position": current.position,
+        "content_hash": current.content_hash,
+        "payload_hash": current.payload_hash,
+        "registry_version": current.registry_version,
+        "registry_date": current.registry_date,
+        "observed_at": current.observed_at,
+        "valid_from": current.valid_from,
+        "markup": current.markup,
+        "missing": state.missing,
+        "record": text,
+    }
+
+
+def _place_chain(plan: Plan, nct_id: str, chain: list[_Item]) -> None:
+    """Positions and ``valid_to`` on the registry's clock: set on new versions, and updates for
+    the held ones whose place moved (the previous current version, older ones slotted in)."""
+    offset = (chain[0].position or 1) - 1 if chain and chain[0].held else 0
+    for index, item in enumerate(chain):
+        position = offset + index + 1
+        valid_to = chain[index + 1].valid_from if index + 1 < len(chain) else None
+        moved = (item.position, item.valid_to) != (position, valid_to)
+        if item.held and index == 0 and offset and valid_to is None:
+            moved = False
+        item.position, item.valid_to = position, valid_to
+        if item.held and moved:
+            plan.chain_updates.append(
+                {"nct_id": nct_id, "version": item.version, "position": position,
+                 "valid_to": valid_to}
+            )  # fmt: skip
+
+
+def _history_link(nct_id: str, registry_version: int, version: int) -> dict[str, Any]:
+    return {"nct_id": nct_id, "registry_version": registry_version, "version": version}
+
+
 def _number(new_items: list[_Item], state: StudyState) -> None:
     """Give new versions the next free numbers, in registry order."""
-    next_number = max((v.version for v in state.versions), default=0) + 1
+    next_number = max([state.max_version, *(v.version for v in state.versions)]) + 1
     for item in sorted(new_items, key=_Item.order_key):
         item.version = next_number
         next_number += 1
@@ -345,6 +511,9 @@ def _diff_chain(
     def record_of(item: _Item) -> dict[str, Any]:
         assert item.version is not None
         if item.version not in comparable:
+            if item.comparable is not None:
+                comparable[item.version] = item.comparable
+                return item.comparable
             if item.raw is not None:
                 record, markup = item.raw.record, item.markup
             else:
@@ -412,10 +581,10 @@ def _reappeared(plan: Plan, state: StudyState, version: int) -> list[Event]:
 
 def _validate(plan: Plan, nct_id: str, version: int, raw: RawStudy) -> None:
     """Findings and drift of a new version; a failed validation never loses the version."""
-    from models.study import parse_study
+    from models.study import parse_study_json
 
     try:
-        parsed = parse_study(raw.record)
+        parsed = parse_study_json(raw.text)
     except StudyValidationError as error:
         for ordinal, detail in enumerate(error.errors):
             plan.findings.append(
@@ -461,6 +630,30 @@ def registry_date_of(record: dict[str, Any]) -> date | None:
         return None
 
 
+def key_columns(record: dict[str, Any]) -> dict[str, Any]:
+    """The columns of ``study_versions`` read from the record, for everyday questions."""
+    protocol = _dict(record.get("protocolSection"))
+    status = _dict(protocol.get("statusModule"))
+    design = _dict(protocol.get("designModule"))
+    phases = design.get("phases")
+    count = _dict(design.get("enrollmentInfo")).get("count")
+    title = _dict(protocol.get("identificationModule")).get("briefTitle")
+    overall = status.get("overallStatus")
+    return {
+        "overall_status": overall if isinstance(overall, str) else None,
+        "last_update_post_date": registry_date_of(record),
+        "brief_title": title if isinstance(title, str) else None,
+        "phases": [p for p in phases if isinstance(p, str)] if isinstance(phases, list) else None,
+        "enrollment_count": (
+            count if isinstance(count, int) and not isinstance(count, bool) else None
+        ),
+    }
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def day_start(day: date) -> datetime:
     """00:00 UTC of ``day``: when a version posted that day took effect on the registry's clock."""
     return datetime.combine(day, time(), tzinfo=UTC)
@@ -477,16 +670,24 @@ def _held_item(version: HeldVersion) -> _Item:
         valid_from=version.valid_from,
         markup=version.markup,
         held=True,
+        position=version.position,
+        valid_to=version.valid_to,
     )
 
 
-def _new_item(raw: RawStudy, digest: str, observed_at: datetime | None, arrival: int) -> _Item:
+def _new_item(
+    raw: RawStudy,
+    digest: str,
+    observed_at: datetime | None,
+    arrival: int,
+    comparable: dict[str, Any],
+) -> _Item:
     registry_date = registry_date_of(raw.record)
     valid_from = day_start(registry_date) if registry_date else (observed_at or datetime.now(UTC))
     return _Item(
         version=None,
         content_hash=digest,
-        payload_hash=payload_hash(raw.text),
+        payload_hash=raw.payload_hash,
         registry_version=raw.registry_version,
         registry_date=registry_date,
         observed_at=observed_at,
@@ -495,6 +696,7 @@ def _new_item(raw: RawStudy, digest: str, observed_at: datetime | None, arrival:
         held=False,
         raw=raw,
         arrival=arrival,
+        comparable=comparable,
     )
 
 
@@ -510,6 +712,8 @@ def _version_row(plan: Plan, nct_id: str, item: _Item) -> dict[str, Any]:
         "content_hash": item.content_hash,
         "payload_hash": item.payload_hash,
         "valid_from": item.valid_from,
+        "valid_to": item.valid_to,
+        "position": item.position,
         "source": "registry" if item.raw.from_history else "observed",
         "registry_version": item.registry_version,
         "registry_date": item.registry_date,
@@ -518,6 +722,7 @@ def _version_row(plan: Plan, nct_id: str, item: _Item) -> dict[str, Any]:
         "run_id": plan.run_id,
         "record": item.raw.text,
         "registry_record": item.registry_record,
+        **key_columns(item.raw.record),
     }
 
 

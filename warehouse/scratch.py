@@ -23,6 +23,7 @@ import pyarrow as pa
 from warehouse.database import DUCKDB_CONFIG
 from warehouse.migrate import migrate
 from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES, normalize_versions
+from warehouse.staging import staged
 from warehouse.transactions import transaction
 
 _STAGE = pa.schema(
@@ -45,16 +46,14 @@ class ScratchNormalizer:
     def rows(self, versions: Sequence[tuple[str, int, str]]) -> dict[str, pa.Table]:
         """Normalized rows of ``(nct_id, version, record text)``, per table (empty ones too)."""
         con = self._connection()
-        scratch_records = pa.Table.from_pylist(  # noqa: F841 (scanned by SQL)
-            [{"nct_id": n, "version": v, "record": r} for n, v, r in versions], schema=_STAGE
-        )
-        with transaction(con):
+        records = [{"nct_id": n, "version": v, "record": r} for n, v, r in versions]
+        with transaction(con), staged(con, "scratch_records", records, _STAGE):
             con.execute(_INSERT_VERSIONS)
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {BATCH_TABLE} AS "
                 "SELECT nct_id, version FROM scratch_records"
             )
-            normalize_versions(con)
+            normalize_versions(con, fresh=True)
             tables = {
                 name: con.sql(f"SELECT * FROM {name}").to_arrow_table()
                 for name in NORMALIZED_TABLES

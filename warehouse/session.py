@@ -18,13 +18,25 @@ import duckdb
 
 from warehouse.database import connect
 
+HELD_CHECKPOINT_THRESHOLD = "1GB"
+"""A held session's write-ahead log grows to this before DuckDB checkpoints it (default 16 MB:
+a checkpoint after nearly every 1,000-study batch of a bulk load)."""
+
+
+DEFAULT_MEMORY_LIMIT = "1GB"
+"""What DuckDB may hold in memory for a held session (its default is 80 % of the machine):
+a bulk load's peak stays near this plus one batch of records in Python."""
+
 
 class WarehouseSession:
     """Connections to one warehouse file for the length of a run."""
 
-    def __init__(self, db: Path, *, hold: bool = False) -> None:
+    def __init__(
+        self, db: Path, *, hold: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT
+    ) -> None:
         self.db = db
         self.hold = hold
+        self.memory_limit = memory_limit
         self._held: duckdb.DuckDBPyConnection | None = None
 
     @contextmanager
@@ -33,6 +45,8 @@ class WarehouseSession:
         if self.hold:
             if self._held is None:
                 self._held = connect(self.db)
+                self._held.execute(f"SET checkpoint_threshold = '{HELD_CHECKPOINT_THRESHOLD}'")
+                self._held.execute(f"SET memory_limit = '{self.memory_limit}'")
             yield self._held
             return
         con = connect(self.db)

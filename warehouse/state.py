@@ -1,9 +1,11 @@
 """What the warehouse holds of a batch's studies: the planner's input (:mod:`warehouse.plan`).
 
-One read per batch, by join on the batch's IDs (never a scan per study): every held version's
-hashes and clocks in registry order, whether each study's last presence event says the registry
-stopped returning it, and only the raw records the planner will need: the current one of a
-study whose observed payload differs from it, all of them for a study whose history arrives.
+Read by key, never by scanning every version: each study's head (``study_heads``: its current
+version, hashes and presence) for every study of the batch; every version, in registry order,
+only for the studies whose history the batch brings; and only the raw records the planner
+needs: the current one of a study whose observed payload differs from it (looked up a few keys
+at a time, which DuckDB answers from the primary key's index), all of them for a study whose
+history arrives.
 
 >>> states = read_states(con, batch)        # doctest: +SKIP
 >>> states["NCT06690827"].current.version   # doctest: +SKIP
@@ -12,39 +14,40 @@ study whose observed payload differs from it, all of them for a study whose hist
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
 import orjson
 import pyarrow as pa
 
-from models.hashing import payload_hash
 from models.payload import Batch
 from warehouse.plan import HeldVersion, StudyState
+from warehouse.staging import staged
 
-_VERSIONS_SQL = """
+RECORD_LOOKUP_CHUNK = 32
+"""Keys per head-record lookup: small IN lists use the primary key's index; large ones scan."""
+
+_HEADS_SQL = """
+SELECT h.nct_id, h.version, h.content_hash, h.payload_hash, h.registry_version,
+       h.registry_date, h.observed_at, h.valid_from, h.markup, h.position, h.missing,
+       h.max_version
+FROM study_heads AS h
+SEMI JOIN state_ids AS i ON i.nct_id = h.nct_id
+"""
+
+_CHAIN_SQL = """
 SELECT v.nct_id, v.version, v.content_hash, v.payload_hash, v.registry_version,
-       v.registry_date, v.observed_at, v.valid_from, coalesce(v.markup, 'markdown')
+       v.registry_date, v.observed_at, v.valid_from, coalesce(v.markup, 'markdown'),
+       v.position, v.valid_to, CAST(v.record AS VARCHAR)
 FROM study_versions AS v
-SEMI JOIN state_ids AS i ON i.nct_id = v.nct_id
+SEMI JOIN state_chains AS c ON c.nct_id = v.nct_id
 ORDER BY v.nct_id, v.position
 """
 
-_PRESENCE_SQL = """
-SELECT e.nct_id, arg_max(e.event_type, e.event_id)
-FROM study_events AS e
-SEMI JOIN state_ids AS i ON i.nct_id = e.nct_id
-WHERE e.event_type IN ('study_missing', 'study_reappeared')
-GROUP BY e.nct_id
+_HEAD_RECORDS_SQL = """
+SELECT nct_id, version, record, markup FROM study_heads WHERE nct_id IN ?
 """
-
-_RECORDS_SQL = """
-SELECT v.nct_id, v.version, CAST(v.record AS VARCHAR), coalesce(v.markup, 'markdown')
-FROM study_versions AS v
-SEMI JOIN state_records AS r
-    ON r.nct_id = v.nct_id AND (r.version IS NULL OR r.version = v.version)
-"""
-"""A ``state_records`` row with version NULL asks for every version of the study."""
 
 
 def read_states(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, StudyState]:
@@ -52,50 +55,72 @@ def read_states(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, Study
     ids = list(dict.fromkeys([*(s.nct_id for s in batch.studies), *batch.missing]))
     if not ids:
         return {}
-    state_ids = pa.table({"nct_id": pa.array(ids, pa.string())})  # noqa: F841 (scanned by SQL)
     states: dict[str, StudyState] = {}
-    for row in con.execute(_VERSIONS_SQL).fetchall():
-        state = states.setdefault(row[0], StudyState(row[0]))
-        state.versions.append(
-            HeldVersion(
-                version=row[1],
-                content_hash=row[2],
-                payload_hash=row[3],
-                registry_version=row[4],
-                registry_date=row[5],
-                observed_at=row[6],
-                valid_from=row[7],
-                markup=row[8],
-            )
+    with staged(con, "state_ids", pa.table({"nct_id": pa.array(ids, pa.string())})):
+        heads = con.execute(_HEADS_SQL).fetchall()
+    for row in heads:
+        states[row[0]] = StudyState(
+            row[0],
+            versions=[_held(row[:10], valid_to=None)],
+            missing=bool(row[10]),
+            complete=False,
+            max_version=row[11],
         )
-    for nct_id, last_presence in con.execute(_PRESENCE_SQL).fetchall():
-        if last_presence == "study_missing" and nct_id in states:
-            states[nct_id].missing = True
-    _load_records(con, batch, states)
+    with_history = sorted({s.nct_id for s in batch.studies if s.from_history} & set(states))
+    if with_history:
+        _load_chains(con, states, with_history)
+    _load_head_records(con, batch, states)
     return states
 
 
-def _load_records(
+def _held(row: Sequence[Any], *, valid_to: Any) -> HeldVersion:
+    return HeldVersion(
+        version=row[1],
+        content_hash=row[2],
+        payload_hash=row[3],
+        registry_version=row[4],
+        registry_date=row[5],
+        observed_at=row[6],
+        valid_from=row[7],
+        markup=row[8],
+        position=row[9],
+        valid_to=valid_to,
+    )
+
+
+def _load_chains(
+    con: duckdb.DuckDBPyConnection, states: dict[str, StudyState], nct_ids: list[str]
+) -> None:
+    """Every version (with its record) of the studies whose history the batch brings."""
+    chains: dict[str, list[HeldVersion]] = {}
+    with staged(con, "state_chains", pa.table({"nct_id": pa.array(nct_ids, pa.string())})):
+        rows = con.execute(_CHAIN_SQL).fetchall()
+    for row in rows:
+        chains.setdefault(row[0], []).append(_held(row[:10], valid_to=row[10]))
+        states[row[0]].records[row[1]] = (orjson.loads(row[11]), row[8])
+    for nct_id, chain in chains.items():
+        state = states[nct_id]
+        state.versions = chain
+        state.complete = True
+
+
+def _load_head_records(
     con: duckdb.DuckDBPyConnection, batch: Batch, states: dict[str, StudyState]
 ) -> None:
-    wanted: dict[str, int | None] = {}
+    """The current record of each study whose observed payload differs from its head's."""
+    wanted: list[str] = []
     for raw in batch.studies:
         state = states.get(raw.nct_id)
         current = state.current if state else None
-        if current is None:
+        if state is None or current is None or raw.from_history or state.complete:
             continue
-        if raw.from_history:
-            wanted[raw.nct_id] = None
-        elif raw.nct_id not in wanted and current.payload_hash != payload_hash(raw.text):
-            wanted[raw.nct_id] = current.version
-    if not wanted:
-        return
-    state_records = pa.table(  # noqa: F841 (scanned by SQL)
-        {
-            "nct_id": pa.array(list(wanted), pa.string()),
-            "version": pa.array(list(wanted.values()), pa.int32()),
-        }
-    )
-    for nct_id, version, text, markup in con.execute(_RECORDS_SQL).fetchall():
-        record: dict[str, Any] = orjson.loads(text)
-        states[nct_id].records[version] = (record, markup)
+        if current.version not in state.records and current.payload_hash != raw.payload_hash:
+            wanted.append(raw.nct_id)
+    for chunk in _chunks(list(dict.fromkeys(wanted)), RECORD_LOOKUP_CHUNK):
+        for nct_id, version, text, markup in con.execute(_HEAD_RECORDS_SQL, [chunk]).fetchall():
+            states[nct_id].records[version] = (orjson.loads(text), markup)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

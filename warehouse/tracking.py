@@ -23,6 +23,7 @@ from models.event_types import PRESENCE_EVENT_TYPES, EventType
 from models.hashing import compact_json
 from warehouse.diff import diff_records, user_facing
 from warehouse.events import Event, derive_events
+from warehouse.staging import staged
 
 _CHANGES_SCHEMA = pa.schema(
     [
@@ -79,6 +80,20 @@ ORDER BY s.position
 """
 """``event_id`` follows ``position``: the order in which the batch added the events; each
 study's ordinals continue after the events the same run recorded for it before."""
+
+
+UPDATE_PRESENCE_SQL = """
+UPDATE study_heads AS h
+SET missing = p.last = 'study_missing'
+FROM (
+    SELECT nct_id, arg_max(event_type, position) AS last
+    FROM staged_events
+    WHERE event_type IN ('study_missing', 'study_reappeared')
+    GROUP BY nct_id
+) AS p
+WHERE h.nct_id = p.nct_id
+"""
+"""A study's head says whether the registry still returns it: its latest presence event."""
 
 
 @dataclass(frozen=True)
@@ -162,11 +177,13 @@ class TrackingBatch:
     def flush(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert the staged rows (one insert per table) and start over empty."""
         if self._changes:
-            staged_changes = pa.Table.from_pylist(self._changes, schema=_CHANGES_SCHEMA)  # noqa: F841 (scanned by SQL)
-            con.execute(INSERT_CHANGES_SQL)
+            with staged(con, "staged_changes", self._changes, _CHANGES_SCHEMA):
+                con.execute(INSERT_CHANGES_SQL)
         if self._events:
-            staged_events = pa.Table.from_pylist(self._event_rows(), schema=_EVENTS_SCHEMA)  # noqa: F841 (scanned by SQL)
-            con.execute(INSERT_EVENTS_SQL, {"run_id": self.run_id})
+            with staged(con, "staged_events", self._event_rows(), _EVENTS_SCHEMA):
+                con.execute(INSERT_EVENTS_SQL, {"run_id": self.run_id})
+                if any(p.event.event_type in PRESENCE_EVENT_TYPES for p in self._events):
+                    con.execute(UPDATE_PRESENCE_SQL)
         self._changes = []
         self._events = []
 

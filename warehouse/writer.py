@@ -24,6 +24,7 @@ from warehouse import normalize
 from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES
 from warehouse.plan import Plan
 from warehouse.sql_text import load_sql
+from warehouse.staging import staged
 from warehouse.transactions import transaction
 
 SQL_AREA = "write"
@@ -35,6 +36,8 @@ VERSION_SCHEMA = pa.schema(
         ("content_hash", pa.string()),
         ("payload_hash", pa.string()),
         ("valid_from", pa.timestamp("us", tz="UTC")),
+        ("valid_to", pa.timestamp("us", tz="UTC")),
+        ("position", pa.int32()),
         ("source", pa.string()),
         ("registry_version", pa.int32()),
         ("registry_date", pa.date32()),
@@ -43,6 +46,11 @@ VERSION_SCHEMA = pa.schema(
         ("run_id", pa.string()),
         ("record", pa.string()),
         ("registry_record", pa.string()),
+        ("overall_status", pa.string()),
+        ("last_update_post_date", pa.date32()),
+        ("brief_title", pa.string()),
+        ("phases", pa.list_(pa.string())),
+        ("enrollment_count", pa.int64()),
     ]
 )
 
@@ -107,6 +115,62 @@ INDEX_SCHEMA = pa.schema(
 
 KEY_SCHEMA = pa.schema([("nct_id", pa.string()), ("version", pa.int32())])
 
+MOVE_SCHEMA = pa.schema(
+    [
+        ("nct_id", pa.string()),
+        ("version", pa.int32()),
+        ("position", pa.int32()),
+        ("valid_to", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+HEAD_SCHEMA = pa.schema(
+    [
+        ("nct_id", pa.string()),
+        ("version", pa.int32()),
+        ("max_version", pa.int32()),
+        ("position", pa.int32()),
+        ("content_hash", pa.string()),
+        ("payload_hash", pa.string()),
+        ("registry_version", pa.int32()),
+        ("registry_date", pa.date32()),
+        ("observed_at", pa.timestamp("us", tz="UTC")),
+        ("valid_from", pa.timestamp("us", tz="UTC")),
+        ("markup", pa.string()),
+        ("missing", pa.bool_()),
+        ("record", pa.string()),
+    ]
+)
+
+HEAD_UPDATE_SCHEMA = pa.schema(
+    [
+        ("nct_id", pa.string()),
+        ("max_version", pa.int32()),
+        ("position", pa.int32()),
+        ("observed_at", pa.timestamp("us", tz="UTC")),
+        ("registry_version", pa.int32()),
+        ("payload_hash", pa.string()),
+        ("record", pa.string()),
+        ("markup", pa.string()),
+        ("missing", pa.bool_()),
+    ]
+)
+
+REJECTION_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("nct_id", pa.string()),
+        ("rejected_at", pa.timestamp("us", tz="UTC")),
+        ("stage", pa.string()),
+        ("error", pa.string()),
+        ("payload", pa.string()),
+    ]
+)
+
+HISTORY_LINK_SCHEMA = pa.schema(
+    [("nct_id", pa.string()), ("registry_version", pa.int32()), ("version", pa.int32())]
+)
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -124,28 +188,42 @@ def apply_plan(
     """Write every row of ``plan`` (and the run's progress) in one transaction."""
     with transaction(con):
         if plan.versions:
-            _stage(con, "staged_versions", plan.versions, VERSION_SCHEMA)
-            con.execute(load_sql("insert_versions.sql", SQL_AREA))
+            with staged(con, "staged_versions", plan.versions, VERSION_SCHEMA):
+                con.execute(load_sql("insert_versions.sql", SQL_AREA))
         if plan.links:
-            _stage(con, "staged_links", [_full_link(link) for link in plan.links], LINK_SCHEMA)
-            con.execute(load_sql("apply_links.sql", SQL_AREA))
-        if plan.touched:
-            _stage_ids(con, "touched_studies", plan.touched)
-            con.execute(load_sql("order_versions.sql", SQL_AREA))
+            links = [_full_link(link) for link in plan.links]
+            with staged(con, "staged_links", links, LINK_SCHEMA):
+                con.execute(load_sql("apply_links.sql", SQL_AREA))
+        if plan.chain_updates:
+            with staged(con, "staged_moves", plan.chain_updates, MOVE_SCHEMA):
+                con.execute(load_sql("move_versions.sql", SQL_AREA))
+        if plan.heads:
+            with staged(con, "staged_heads", plan.heads, HEAD_SCHEMA):
+                con.execute(load_sql("upsert_heads.sql", SQL_AREA))
+        if plan.head_updates:
+            updates = [
+                {name: update.get(name) for name in HEAD_UPDATE_SCHEMA.names}
+                for update in plan.head_updates
+            ]
+            with staged(con, "staged_head_updates", updates, HEAD_UPDATE_SCHEMA):
+                con.execute(load_sql("update_heads.sql", SQL_AREA))
         if plan.replaced:
-            _stage(con, "replaced_versions", _keys(plan.replaced), KEY_SCHEMA)
-            con.execute(load_sql("delete_replaced_tracking.sql", SQL_AREA))
+            with staged(con, "replaced_versions", _keys(plan.replaced), KEY_SCHEMA):
+                con.execute(load_sql("delete_replaced_tracking.sql", SQL_AREA))
         if plan.tracking is not None and not plan.tracking.empty:
             plan.tracking.flush(con)
         if plan.observations:
-            _stage(con, "staged_observations", plan.observations, OBSERVATION_SCHEMA)
-            con.execute(
-                "INSERT OR REPLACE INTO observations BY NAME SELECT * FROM staged_observations"
-            )
+            with staged(con, "staged_observations", plan.observations, OBSERVATION_SCHEMA):
+                con.execute(
+                    "INSERT OR REPLACE INTO observations BY NAME SELECT * FROM staged_observations"
+                )
         if plan.normalize:
             _write_derived(con, plan)
-        if plan.index or plan.touched:
+        if plan.index:
             _write_index(con, plan)
+        if plan.history_links:
+            with staged(con, "staged_history_links", plan.history_links, HISTORY_LINK_SCHEMA):
+                con.execute(load_sql("link_history.sql", SQL_AREA))
         if plan.rejections:
             _write_rejections(con, plan)
         if progress is not None:
@@ -153,54 +231,48 @@ def apply_plan(
 
 
 def _write_derived(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    """Findings, drift and normalized rows of the versions the plan (re)builds."""
-    keys = [(nct_id, version) for nct_id, version, _ in plan.normalize]
-    _stage(con, "derived_versions", _keys(keys), KEY_SCHEMA)
-    for table in ("version_findings", "version_drift"):
-        con.execute(
-            f"DELETE FROM {table} AS t USING derived_versions AS d "
-            "WHERE t.nct_id = d.nct_id AND t.version = d.version"
-        )
+    """Findings, drift and normalized rows of the versions the plan (re)builds; held versions
+    whose record changed lose their old ones first (new versions have none to delete)."""
+    if plan.rederive:
+        with staged(con, "rederived_versions", _keys(plan.rederive), KEY_SCHEMA):
+            for table in ("version_findings", "version_drift", *NORMALIZED_TABLES):
+                con.execute(
+                    f"DELETE FROM {table} AS t USING rederived_versions AS d "
+                    "WHERE t.nct_id = d.nct_id AND t.version = d.version"
+                )
     if plan.findings:
-        _stage(con, "staged_findings", plan.findings, FINDING_SCHEMA)
-        con.execute(
-            "INSERT INTO version_findings SELECT nct_id, version, ordinal, path, rule, "
-            "CAST(value AS JSON), message FROM staged_findings"
-        )
+        with staged(con, "staged_findings", plan.findings, FINDING_SCHEMA):
+            con.execute(
+                "INSERT INTO version_findings SELECT nct_id, version, ordinal, path, rule, "
+                "CAST(value AS JSON), message FROM staged_findings"
+            )
     if plan.drift:
-        _stage(con, "staged_drift", plan.drift, DRIFT_SCHEMA)
-        con.execute("INSERT INTO version_drift BY NAME SELECT * FROM staged_drift")
+        with staged(con, "staged_drift", plan.drift, DRIFT_SCHEMA):
+            con.execute("INSERT INTO version_drift BY NAME SELECT * FROM staged_drift")
     if plan.normalized is None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {BATCH_TABLE} AS FROM derived_versions")
-        normalize.normalize_versions(con)
+        keys = [(nct_id, version) for nct_id, version, _ in plan.normalize]
+        with staged(con, "derived_versions", _keys(keys), KEY_SCHEMA):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {BATCH_TABLE} AS FROM derived_versions")
+        normalize.normalize_versions(con, fresh=True)
         return
     for table in NORMALIZED_TABLES:
-        con.execute(
-            f"DELETE FROM {table} AS t USING derived_versions AS d "
-            "WHERE t.nct_id = d.nct_id AND t.version = d.version"
-        )
         rows = plan.normalized.get(table)
         if rows is not None and rows.num_rows:
-            con.register("staged_normalized", rows)
-            try:
+            with staged(con, "staged_normalized", rows):
                 con.execute(f"INSERT INTO {table} SELECT * FROM staged_normalized")
-            finally:
-                con.unregister("staged_normalized")
 
 
 def _write_index(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    if plan.index:
-        _stage(con, "staged_index", plan.index, INDEX_SCHEMA)
+    with staged(con, "staged_index", plan.index, INDEX_SCHEMA):
         con.execute(
             "INSERT OR REPLACE INTO registry_history "
             "(nct_id, registry_version, index_date, overall_status, module_labels, entry, "
             "indexed_at, version, skipped) "
-            "SELECT nct_id, registry_version, index_date, overall_status, module_labels, "
-            "CAST(entry AS JSON), indexed_at, NULL, skipped FROM staged_index"
+            "SELECT s.nct_id, s.registry_version, s.index_date, s.overall_status, "
+            "s.module_labels, CAST(s.entry AS JSON), s.indexed_at, v.version, s.skipped "
+            "FROM staged_index AS s LEFT JOIN study_versions AS v "
+            "ON v.nct_id = s.nct_id AND v.registry_version = s.registry_version"
         )
-    studies = plan.touched | {row["nct_id"] for row in plan.index}
-    _stage_ids(con, "touched_history", studies)
-    con.execute(load_sql("link_history.sql", SQL_AREA))
 
 
 def _write_rejections(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
@@ -215,8 +287,8 @@ def _write_rejections(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         }
         for rejection in plan.rejections
     ]
-    staged_rejections = pa.Table.from_pylist(rows)  # noqa: F841 (scanned by SQL)
-    con.execute("INSERT INTO rejected_records BY NAME SELECT * FROM staged_rejections")
+    with staged(con, "staged_rejections", rows, REJECTION_SCHEMA):
+        con.execute("INSERT INTO rejected_records BY NAME SELECT * FROM staged_rejections")
     named = list(dict.fromkeys(r.nct_id for r in plan.rejections if r.nct_id is not None))
     observed = [
         {
@@ -230,8 +302,10 @@ def _write_rejections(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         for nct_id in named
     ]
     if observed:
-        _stage(con, "staged_observations", observed, OBSERVATION_SCHEMA)
-        con.execute("INSERT OR IGNORE INTO observations BY NAME SELECT * FROM staged_observations")
+        with staged(con, "staged_observations", observed, OBSERVATION_SCHEMA):
+            con.execute(
+                "INSERT OR IGNORE INTO observations BY NAME SELECT * FROM staged_observations"
+            )
 
 
 def _save_progress(con: duckdb.DuckDBPyConnection, plan: Plan, progress: Progress) -> None:
@@ -255,20 +329,3 @@ def _full_link(link: dict[str, Any]) -> dict[str, Any]:
 
 def _keys(keys: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
     return [{"nct_id": nct_id, "version": version} for nct_id, version in keys]
-
-
-def _stage(
-    con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[dict[str, Any]], schema: pa.Schema
-) -> None:
-    """Create (or replace) temp table ``name`` from ``rows``."""
-    table = pa.Table.from_pylist(list(rows), schema=schema)
-    con.register(f"{name}_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    finally:
-        con.unregister(f"{name}_arrow")
-
-
-def _stage_ids(con: duckdb.DuckDBPyConnection, name: str, ids: set[str]) -> None:
-    rows = [{"nct_id": nct_id} for nct_id in sorted(ids)]
-    _stage(con, name, rows, pa.schema([("nct_id", pa.string())]))

@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from models.hashing import content_hash, payload_hash
+from warehouse.staging import staged
 
 CHUNK = 2_000
 
@@ -30,7 +31,7 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         if not rows:
             break
         offset += len(rows)
-        rehashed = pa.table(  # noqa: F841 (scanned by SQL)
+        rehashed = pa.table(
             {
                 "nct_id": [row[0] for row in rows],
                 "version": pa.array([row[1] for row in rows], pa.int32()),
@@ -38,11 +39,12 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
                 "payload_hash": [payload_hash(row[2]) for row in rows],
             }
         )
-        con.execute(
-            "UPDATE study_versions AS v SET content_hash = r.content_hash, "
-            "payload_hash = r.payload_hash FROM rehashed AS r "
-            "WHERE v.nct_id = r.nct_id AND v.version = r.version"
-        )
+        with staged(con, "rehashed", rehashed):
+            con.execute(
+                "UPDATE study_versions AS v SET content_hash = r.content_hash, "
+                "payload_hash = r.payload_hash FROM rehashed AS r "
+                "WHERE v.nct_id = r.nct_id AND v.version = r.version"
+            )
     con.execute(
         "UPDATE observations AS o SET content_hash = v.content_hash FROM study_versions AS v "
         "WHERE o.nct_id = v.nct_id AND o.version = v.version AND o.content_hash IS NOT NULL"

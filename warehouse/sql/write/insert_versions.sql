@@ -1,39 +1,11 @@
--- New versions from the staged Arrow batch; key columns are pulled from the raw JSON here,
--- once, so SQL users need not know the record's paths for everyday questions. One
--- json_extract with a list of paths parses each record once for all five columns.
+-- New versions from the staged Arrow batch. The key columns (overall_status, ...) come from
+-- the planner, which has each record parsed already; the cast to JSON validates the text.
 INSERT INTO study_versions
     (nct_id, version, content_hash, valid_from, valid_to, source, registry_version, run_id, record,
      overall_status, last_update_post_date, brief_title, phases, enrollment_count,
-     registry_date, observed_at, markup, payload_hash, registry_record)
+     registry_date, observed_at, markup, payload_hash, registry_record, position)
 SELECT
-    nct_id,
-    version,
-    content_hash,
-    valid_from,
-    NULL,
-    source,
-    registry_version,
-    run_id,
-    record::JSON,
-    k[1] ->> '$',
-    TRY_CAST(k[2] ->> '$' AS DATE),
-    k[3] ->> '$',
-    CAST(k[4] AS VARCHAR[]),
-    TRY_CAST(k[5] ->> '$' AS BIGINT),
-    registry_date,
-    observed_at,
-    markup,
-    payload_hash,
-    registry_record::JSON
-FROM (
-    SELECT
-        *,
-        json_extract(record, [
-            '$.protocolSection.statusModule.overallStatus',
-            '$.protocolSection.statusModule.lastUpdatePostDateStruct.date',
-            '$.protocolSection.identificationModule.briefTitle',
-            '$.protocolSection.designModule.phases',
-            '$.protocolSection.designModule.enrollmentInfo.count'
-        ]) AS k
-    FROM staged_versions
-)
+    nct_id, version, content_hash, valid_from, valid_to, source, registry_version, run_id,
+    record::JSON, overall_status, last_update_post_date, brief_title, phases, enrollment_count,
+    registry_date, observed_at, markup, payload_hash, registry_record::JSON, position
+FROM staged_versions

@@ -1,7 +1,5 @@
--- Which stored version holds each entry of the touched studies' history index.
+-- Which stored version holds each registry version the batch stored or linked.
 UPDATE registry_history AS h
-SET version = v.version, skipped = NULL
-FROM study_versions AS v
-SEMI JOIN touched_history USING (nct_id)
-WHERE h.nct_id = v.nct_id AND h.registry_version = v.registry_version
-  AND h.version IS DISTINCT FROM v.version
+SET version = l.version, skipped = NULL
+FROM staged_history_links AS l
+WHERE h.nct_id = l.nct_id AND h.registry_version = l.registry_version
