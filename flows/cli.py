@@ -1,6 +1,6 @@
 """``ctgov``: the command line. Each command is a few lines calling the library.
 
-Read-only commands (history, diff, show, changes, sql, --help) must start fast: this module
+Read-only commands (history, diff, show, changes, drift, sql, --help) must start fast: this module
 and the command modules it registers import neither Prefect, nor the registry client, nor
 pydantic-settings, nor the generated models (a test checks it). The commands that run a flow
 (``flows/cli_runs.py``) import them when they run.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from flows import cli_runs, cli_sql, cli_tracking
+from flows import cli_quality, cli_runs, cli_sql, cli_tracking
 from flows.cli_common import CtgovGroup
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app = typer.Typer(
 cli_runs.register(app)
 cli_tracking.register(app)
 cli_sql.register(app)
+cli_quality.register(app)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.text import Text
+from typer._click.exceptions import NoSuchOption, UsageError  # typer parses with its own click
 from typer.core import TyperGroup
 
 from flows.output import stderr_console
@@ -63,6 +64,18 @@ class CtgovGroup(TyperGroup):
             return super().invoke(ctx)
         except CtgovError as exc:
             fail(str(exc), exc.exit_code)
+        except UsageError as exc:
+            fail(_usage_line(exc), EXIT_USAGE)
         except KeyboardInterrupt:
             stderr_console().print("interrupted")
             raise typer.Exit(INTERRUPTED_EXIT) from None
+
+
+def _usage_line(exc: UsageError) -> str:
+    """A malformed command line as one line, with where to read how it is written. An
+    "option" with a space in it was meant as an argument (``ctgov sql "-- note"``)."""
+    path = exc.ctx.command_path if exc.ctx is not None else "ctgov"
+    hint = f"see `{path} --help`"
+    if isinstance(exc, NoSuchOption) and " " in exc.option_name:
+        hint = f"an argument that starts with - goes after --: {path} -- '{exc.option_name}'"
+    return f"{exc.format_message().rstrip('.')}; {hint}"

@@ -226,6 +226,7 @@ def load_bulk_command(
             return_state=True,
         ),
         verbose=verbose,
+        registry=False,
     )
 
 
@@ -262,14 +263,22 @@ def sweep_command(
 
 
 def _run_flow(
-    settings: Settings, name: str, call: Callable[[Any], Any], *, verbose: bool
+    settings: Settings,
+    name: str,
+    call: Callable[[Any], Any],
+    *,
+    verbose: bool,
+    registry: bool = True,
 ) -> RunSummary:
-    """Check the database is free, run flow ``name`` of flows/ingest.py, print its summary."""
+    """Check the registry answers and the database is free, run flow ``name`` of
+    flows/ingest.py, print its summary."""
     from models.errors import CtgovError
     from warehouse.database import connect
     from warehouse.lock import run_lock
 
-    with run_lock(settings.db):  # fail before Prefect starts (10-20 s) if the file is busy
+    with run_lock(settings.db):  # fail before Prefect starts (10-20 s): busy, or no registry
+        if registry:
+            _check_reachable(settings)
         connect(settings.db).close()
     quiet_prefect_console(verbose)
     _show_registry_warnings()
@@ -290,6 +299,24 @@ def _run_flow(
         fail(f"{name} ended in state {state.type.value}: {state.message}")
     print_summary(result)
     return result
+
+
+def _check_reachable(settings: Settings) -> None:
+    """One request to ``/api/v2/version`` before Prefect starts (10-20 s): a registry URL that
+    does not answer at all (refused, unknown host, timed out) fails now, in one line. A
+    registry that answers with an error status is left to the run's retries."""
+    from flows.pipeline import registry_config
+    from registry import RegistryClient
+    from registry.errors import RegistryError, RegistryUnavailableError
+
+    config = registry_config(settings).model_copy(update={"max_attempts": 1})
+    with RegistryClient(config) as client:
+        try:
+            client.version()
+        except RegistryUnavailableError:
+            raise
+        except RegistryError:
+            return
 
 
 def print_summary(summary: RunSummary) -> None:

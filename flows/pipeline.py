@@ -35,6 +35,7 @@ from registry import RegistryClient, RegistryConfig, RegistryVersion
 from registry.config import DEFAULT_BACKOFF_JITTER_S
 from registry.sources import HistorySource, Source
 from warehouse.database import connect
+from warehouse.errors import DatabaseLockedError
 from warehouse.export import export_parquet
 from warehouse.lock import run_lock
 from warehouse.plan import (
@@ -48,7 +49,7 @@ from warehouse.plan import (
 from warehouse.scratch import ScratchNormalizer
 from warehouse.session import WarehouseSession
 from warehouse.state import read_states
-from warehouse.store import RunCounts, RunStatus, SnapshotStore
+from warehouse.store import RunCounts, RunStatus, SnapshotStore, leave_failure
 from warehouse.writer import Progress, apply_plan
 
 ProgressCallback = Callable[[str, int, int | None], None]
@@ -148,6 +149,8 @@ def registry_config(settings: Settings) -> RegistryConfig:
         requests_per_minute=settings.requests_per_minute,
         max_attempts=settings.max_attempts,
         backoff_initial_s=settings.backoff_initial_s,
+        read_timeout_s=settings.read_timeout_s,
+        retry_budget_s=settings.retry_budget_s,
         backoff_jitter_s=min(DEFAULT_BACKOFF_JITTER_S, settings.backoff_initial_s),
     )
 
@@ -175,7 +178,10 @@ def run_source(
     with (
         run_lock(settings.db),
         WarehouseSession(
-            settings.db, hold=hold, memory_limit=settings.duckdb_memory_limit
+            settings.db,
+            hold=hold,
+            memory_limit=settings.duckdb_memory_limit,
+            lock_wait_s=settings.lock_wait_s,
         ) as session,
         _fewer_collections(),
     ):
@@ -214,15 +220,14 @@ def run_source(
             status: RunStatus = "partial" if tally.incomplete or notes else "succeeded"
             with session.connection() as con:
                 store = SnapshotStore(con)
-                counts = store.finish_run(run_id, status=status, drift=tally.drift)
+                counts = store.finish_run(
+                    run_id, status=status, error=_left_out(notes), drift=tally.drift
+                )
                 _finish_progress(con, run_id, source.key)
                 _advance_cursor(con, source, run_id, registry_version)
                 described = _describe(con, tally.results)
         except BaseException as exc:
-            with session.connection() as con:
-                SnapshotStore(con).finish_run(
-                    run_id, status="failed", error=_one_line(exc), drift=tally.drift
-                )
+            _record_failure(session, run_id, _one_line(exc), tally.drift)
             raise
     return RunReport(
         run_id=run_id,
@@ -349,9 +354,17 @@ def _with_history(batch: Batch, states: dict[str, StudyState], history: HistoryS
     )
 
 
-def _describe(
-    con: Any, results: list[StoredStudy]
-) -> dict[str, tuple[str | None, str | None]]:
+def _record_failure(session: WarehouseSession, run_id: str, error: str, drift: int) -> None:
+    """Mark the run failed; when the file cannot be had (a reader holds it), leave the reason
+    beside it for the next run to record, so no run stays ``running``."""
+    try:
+        with session.connection() as con:
+            SnapshotStore(con).finish_run(run_id, status="failed", error=error, drift=drift)
+    except DatabaseLockedError:
+        leave_failure(session.db, run_id, error)
+
+
+def _describe(con: Any, results: list[StoredStudy]) -> dict[str, tuple[str | None, str | None]]:
     """Status and title of each reported study's current version (from the key columns)."""
     ids = sorted({r.nct_id for r in results if r.version is not None})
     if not ids:
@@ -432,6 +445,15 @@ def export(settings: Settings) -> dict[str, int]:
     finally:
         con.close()
     return dict(summary.rows)
+
+
+def _left_out(notes: dict[str, str]) -> str | None:
+    """A partial run's notes as one line for ``runs.error`` (what was left out, and why)."""
+    if not notes:
+        return None
+    shown = "; ".join(f"{key}: {why}" for key, why in sorted(notes.items())[:5])
+    more = f"; and {len(notes) - 5} more" if len(notes) > 5 else ""
+    return f"{shown}{more}"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -18,11 +18,13 @@ from registry.bulk import DEFAULT_BULK_BATCH_SIZE
 from registry.config import (
     DEFAULT_BACKOFF_INITIAL_S,
     DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_READ_TIMEOUT_S,
     DEFAULT_REGISTRY_URL,
     DEFAULT_REQUESTS_PER_MINUTE,
+    DEFAULT_RETRY_BUDGET_S,
     normalize_base_url,
 )
-from warehouse.session import DEFAULT_MEMORY_LIMIT
+from warehouse.session import DEFAULT_MEMORY_LIMIT, DEFAULT_WRITE_WAIT_S
 
 DEFAULT_BATCH_SIZE = 500
 """Studies per store transaction: big enough to amortise, small enough to bound memory."""
@@ -47,6 +49,14 @@ class Settings(BaseSettings):
     backoff_initial_s: float = Field(
         DEFAULT_BACKOFF_INITIAL_S, ge=0, description="first retry delay, doubling each time"
     )
+    read_timeout_s: float = Field(
+        DEFAULT_READ_TIMEOUT_S, gt=0, description="longest wait for a registry answer's bytes"
+    )
+    retry_budget_s: float = Field(
+        DEFAULT_RETRY_BUDGET_S,
+        gt=0,
+        description="no retry of a registry request starts later than this after the first try",
+    )
     watchlist: Path = Field(DEFAULT_WATCHLIST_PATH, description="TOML file of watched trials")
     batch_size: int = Field(DEFAULT_BATCH_SIZE, gt=0, description="studies per transaction")
     bulk_batch_size: int = Field(
@@ -61,6 +71,11 @@ class Settings(BaseSettings):
         default_factory=lambda: max(1, os.cpu_count() or 1),
         gt=0,
         description="planning workers for the processes and dask runners",
+    )
+    lock_wait_s: float = Field(
+        DEFAULT_WRITE_WAIT_S,
+        ge=0,
+        description="how long a run waits for a reader to close the database before giving up",
     )
     duckdb_memory_limit: str = Field(
         DEFAULT_MEMORY_LIMIT,

@@ -38,11 +38,19 @@ class Watchlist(BaseModel):
 def load_watchlist(path: Path) -> Watchlist:
     """Read ``path``; errors name the file and the first bad entry."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(path.read_text("utf-8-sig"))  # a byte order mark is fine
     except FileNotFoundError:
         raise WatchlistError(
             f"watchlist {path} not found; pass NCT IDs or create it with [[trials]] entries"
         ) from None
+    except IsADirectoryError:
+        raise WatchlistError(
+            f"watchlist {path} is a directory; pass the TOML file (--watchlist FILE)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise WatchlistError(f"watchlist {path} is not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise WatchlistError(f"cannot read watchlist {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise WatchlistError(f"watchlist {path} is not valid TOML: {exc}") from None
     try:

@@ -18,6 +18,12 @@ Kinds:
 ``truncated``             ``Content-Length`` of the full body, half of it sent, then close
 ``invalid_json``          200 ``application/json`` whose body is cut mid-document
 ``expired_token``         400 for a request that carries a ``pageToken`` (others pass)
+``empty_page``            200 ``{"studies":[]}`` (a list request that asked for studies)
+``foreign_studies``       200 with a page of other studies than the ones asked for
+``repeated_page``         the normal page, but its ``nextPageToken`` is the one it was asked
+                          with (a client following it would loop)
+``wrong_content_type``    200 ``text/html`` with an HTML error page instead of JSON
+``hang``                  nothing sent for ``delay_seconds`` (then the normal answer)
 """
 
 from __future__ import annotations
@@ -44,6 +50,11 @@ FaultKind = Literal[
     "truncated",
     "invalid_json",
     "expired_token",
+    "empty_page",
+    "foreign_studies",
+    "repeated_page",
+    "wrong_content_type",
+    "hang",
 ]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 

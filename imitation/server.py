@@ -44,6 +44,7 @@ from imitation.catalog import Catalog
 from imitation.errors import FaultSpecError
 from imitation.faults import FaultInjector, FaultPlan, FaultRule, RateLimiter
 from imitation.paging import expired_token_error
+from models.hashing import compact_json
 
 DEFAULT_HOST = "127.0.0.1"
 REQUEST_QUEUE_SIZE = 128
@@ -234,14 +235,20 @@ class _Handler(BaseHTTPRequestHandler):
         if rule is not None and rule.kind == "expired_token":
             self._send(error_response(expired_token_error(params["pageToken"][0])), method)
             return 400, rule.kind
-        if rule is not None and rule.kind == "slow":
+        if rule is not None and rule.kind in ("slow", "hang"):
             state.stopping.wait(rule.delay_seconds)
+        if rule is not None and rule.kind == "wrong_content_type":
+            page = b"<html><body><h1>502 Bad Gateway</h1>maintenance</body></html>"
+            self._send(Response(200, page, "text/html; charset=utf-8"), method)
+            return 200, rule.kind
         with state.lock:
             day = state.as_of
         response = handle_api(state.catalog, day, method, path, query)
         if rule is not None and rule.kind == "truncated":
             self._send_truncated(response)
             return response.status, rule.kind
+        if rule is not None and rule.kind in ("empty_page", "foreign_studies", "repeated_page"):
+            response = _wrong_page(rule.kind, state.catalog, day, response, params)
         if rule is not None and rule.kind == "invalid_json":
             broken = Response(200, response.body[: len(response.body) // 2], JSON_TYPE)
             self._send(broken, method)
@@ -284,6 +291,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
+
+
+def _wrong_page(
+    kind: str, catalog: Catalog, day: date, response: Response, params: dict[str, list[str]]
+) -> Response:
+    """A list page that answers the wrong question (a 200 a careless client would believe)."""
+    if response.status != 200 or not response.body.startswith(b'{"studies":'):
+        return response
+    if kind == "empty_page":
+        return Response(200, b'{"studies":[]}', JSON_TYPE)
+    if kind == "repeated_page":
+        token = params.get("pageToken", ["c2FtZQ"])[0]
+        data = json.loads(response.body)
+        data["nextPageToken"] = token
+        return Response(200, compact_json(data).encode(), JSON_TYPE)
+    asked = set(params.get("filter.ids", [""])[0].replace("|", ",").upper().split(","))
+    others = [v for v in catalog.served_as_of(day) if v.nct_id not in asked][:2]
+    body = b'{"studies":[' + b",".join(v.body for v in others) + b"]}"
+    return Response(200, body, JSON_TYPE)
 
 
 def _status_fault(rule: FaultRule) -> Response:

@@ -49,8 +49,8 @@ MAX_PATHS_IN_MESSAGE = 3
 """How many offending paths the one-line message names; ``.errors`` holds them all."""
 
 NEXT_STEP = (
-    "store it as a rejected record; if the registry changed its schema, update "
-    "models/spec/ctg-oas-v2.yaml and run `python -m models.codegen`"
+    "the warehouse keeps it as a version with these findings (ctgov drift); if the registry "
+    "changed its schema, update models/spec/ctg-oas-v2.yaml and run `python -m models.codegen`"
 )
 INVALID_JSON_NEXT_STEP = "store it as a rejected record and fetch the study again"
 

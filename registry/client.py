@@ -52,6 +52,10 @@ PAGE_TOKEN_PARAM = "pageToken"
 ID_SEPARATOR = ","
 
 
+PageCheck = Callable[[Any], str | None]
+"""Names what is wrong with a page's JSON (None: nothing), inside the retry loop."""
+
+
 @dataclass(frozen=True)
 class _Reply:
     url: str
@@ -179,12 +183,16 @@ class RegistryClient:
             aliases={asked: got for asked, got in answered.items() if asked != got},
         )
 
-    def iter_study_pages(self, params: Mapping[str, str]) -> Iterator[Page]:
+    def iter_study_pages(
+        self, params: Mapping[str, str], *, check: PageCheck | None = None
+    ) -> Iterator[Page]:
         """Pages of `GET /api/v2/studies` for `params`, following `nextPageToken` to the end.
 
         Every page repeats all of `params`; `pageSize` defaults to the configured page size.
         Delta sync, for example:
         `{"filter.advanced": "AREA[LastUpdatePostDate]RANGE[2026-08-09,MAX]"}`.
+        `check` looks at each page's JSON and names what is wrong with it (None: nothing): a
+        wrong page is retried like a truncated one, then fails the request.
         """
         query = dict(params)
         query.setdefault(PAGE_SIZE_PARAM, str(self.config.page_size))
@@ -192,7 +200,8 @@ class RegistryClient:
         seen_tokens = {token} if token is not None else set()
         while True:
             page_query = query if token is None else {**query, PAGE_TOKEN_PARAM: token}
-            reply = self._get(STUDIES_PATH, page_query, page_token=token)
+            first_check = _first_page(check) if token is None and _counts(query) else check
+            reply = self._get(STUDIES_PATH, page_query, page_token=token, check=first_check)
             page = _parse_page(reply, token)
             yield page
             if page.next_page_token is None:
@@ -250,10 +259,16 @@ class RegistryClient:
 
     def _fetch_batch(self, batch: list[str]) -> tuple[list[RawStudy], set[str]]:
         """The studies a `filter.ids` request returns, and the IDs found missing on the way
-        (only after a 400, when each ID is asked for on its own)."""
+        (only after a 400, when each ID is asked for on its own). A page holding a study that
+        answers none of the asked IDs is a registry fault: retried, then the run fails."""
         params = {IDS_PARAM: ID_SEPARATOR.join(batch), PAGE_SIZE_PARAM: str(self.config.page_size)}
+        check = _only_asked(set(batch))
         try:
-            pages = [study for page in self.iter_study_pages(params) for study in page.studies]
+            pages = [
+                study
+                for page in self.iter_study_pages(params, check=check)
+                for study in page.studies
+            ]
             return pages, set()
         except BadRequestError as rejected:
             logger.warning(
@@ -279,17 +294,34 @@ class RegistryClient:
         *,
         nct_id: str | None = None,
         page_token: str | None = None,
+        check: PageCheck | None = None,
     ) -> _Reply:
         """One logical GET: rate-limited attempts with retries, ending in data or a typed error."""
         request = self._http.build_request("GET", path, params=params)
         retrying = build_retrying(self.config, str(request.url), self._sleep)
+        started = time.monotonic()
         try:
-            return retrying(self._attempt, request, nct_id=nct_id, page_token=page_token)
+            return retrying(
+                self._attempt, request, nct_id=nct_id, page_token=page_token, check=check
+            )
         except TransientFailure as failure:
-            raise failure.final(self.config.max_attempts) from failure
+            attempts = int(retrying.statistics.get("attempt_number", self.config.max_attempts))
+            error = failure.final(attempts)
+            if attempts < self.config.max_attempts:
+                error.note = (
+                    f"gave up after {time.monotonic() - started:.1f} s: the retry budget is "
+                    f"{self.config.retry_budget_s:g} s (CTGOV_RETRY_BUDGET_S), each read "
+                    f"{self.config.read_timeout_s:g} s (CTGOV_READ_TIMEOUT_S)"
+                )
+            raise error from failure
 
     def _attempt(
-        self, request: httpx.Request, *, nct_id: str | None, page_token: str | None
+        self,
+        request: httpx.Request,
+        *,
+        nct_id: str | None,
+        page_token: str | None,
+        check: PageCheck | None = None,
     ) -> _Reply:
         self._limiter.acquire()
         url = str(request.url)
@@ -312,11 +344,69 @@ class RegistryClient:
         text = response.text
         status = response.status_code
         if response.is_success:
+            kind = response.headers.get("content-type", "")
+            if "html" in kind.lower():
+                raise _malformed(url, f"answered {kind.split(';')[0]}, not JSON", page_token)
             try:
-                return _Reply(url, text, json.loads(text))
+                data = json.loads(text)
             except ValueError as exc:
                 raise _malformed(url, f"truncated or invalid JSON ({exc})", page_token) from exc
+            problem = check(data) if check is not None else None
+            if problem is not None:
+                raise _malformed(url, problem, page_token)
+            return _Reply(url, text, data)
         raise _status_error(status, url, text, response.headers, nct_id)
+
+
+def _counts(query: Mapping[str, str]) -> bool:
+    return query.get("countTotal", "").lower() == "true"
+
+
+def _first_page(check: PageCheck | None) -> PageCheck:
+    """The first page of a counted query carries ``totalCount``, and studies when it is above
+    zero: an empty page without a count is a fault that would end the query early."""
+
+    def first(data: Any) -> str | None:
+        if isinstance(data, dict):
+            total = data.get("totalCount")
+            if not isinstance(total, int):
+                return "the first page of a counted query has no totalCount"
+            if total > 0 and not data.get("studies"):
+                return f"the first page is empty though totalCount is {total}"
+        return check(data) if check is not None else None
+
+    return first
+
+
+def _only_asked(asked: set[str]) -> PageCheck:
+    """A page check: every study on a `filter.ids` page answers one of the asked IDs."""
+
+    def check(data: Any) -> str | None:
+        records = data.get("studies") if isinstance(data, dict) else None
+        if not isinstance(records, list):
+            return None
+        foreign = []
+        for record in records:
+            if not isinstance(record, dict):
+                continue
+            identification = _identification(record)
+            ids = {identification.get("nctId"), *(identification.get("nctIdAliases") or [])}
+            normalized = set()
+            for value in ids:
+                if not isinstance(value, str):
+                    continue
+                try:
+                    normalized.add(normalize_nct_id(value))
+                except InvalidNctIdError:
+                    continue
+            if not normalized & asked:
+                foreign.append(str(identification.get("nctId")))
+        if not foreign:
+            return None
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        return f"the page holds studies not asked for ({', '.join(foreign[:3])}{more})"
+
+    return check
 
 
 def _unreachable(url: str, reason: str) -> TransientFailure:

@@ -26,6 +26,9 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_BACKOFF_INITIAL_S = 1.0
 DEFAULT_BACKOFF_MAX_S = 60.0
 DEFAULT_BACKOFF_JITTER_S = 1.0
+DEFAULT_RETRY_BUDGET_S = 180.0
+"""No attempt of one request starts later than this after its first: a hanging registry
+fails in about this plus one read timeout, not attempts × timeout."""
 DEFAULT_RETRY_AFTER_CAP_S = 300.0
 """The longest `Retry-After` honoured; a larger value is cut to this."""
 DEFAULT_IDS_PER_REQUEST = 100
@@ -70,6 +73,7 @@ class RegistryConfig(BaseModel):
     backoff_max_s: float = Field(default=DEFAULT_BACKOFF_MAX_S, ge=0)
     backoff_jitter_s: float = Field(default=DEFAULT_BACKOFF_JITTER_S, ge=0)
     retry_after_cap_s: float = Field(default=DEFAULT_RETRY_AFTER_CAP_S, ge=0)
+    retry_budget_s: float = Field(default=DEFAULT_RETRY_BUDGET_S, gt=0)
     ids_per_request: int = Field(default=DEFAULT_IDS_PER_REQUEST, ge=1, le=500)
     page_size: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     max_connections: int = Field(default=DEFAULT_MAX_CONNECTIONS, ge=1)

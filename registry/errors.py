@@ -22,6 +22,14 @@ BODY_EXCERPT_CHARS = 200
 SERVER_ERROR_MIN = 500
 
 
+def _attempts(attempts: int) -> str:
+    return "1 attempt" if attempts == 1 else f"{attempts} attempts"
+
+
+def _on_all(attempts: int) -> str:
+    return "on its only attempt" if attempts == 1 else f"on all {attempts} attempts"
+
+
 def excerpt(text: str, limit: int = BODY_EXCERPT_CHARS) -> str:
     """Collapse whitespace so the quote stays on one line, and cut it to `limit` characters."""
     flat = " ".join(text.split())
@@ -29,7 +37,15 @@ def excerpt(text: str, limit: int = BODY_EXCERPT_CHARS) -> str:
 
 
 class RegistryError(CtgovError):
-    """Base of every error raised by the registry package."""
+    """Base of every error raised by the registry package.
+
+    ``note`` adds a clause to the message (e.g. that the retry budget ran out)."""
+
+    note: str | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{text} ({self.note})" if self.note else text
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self.__dict__))
@@ -50,7 +66,7 @@ class RegistryUnavailableError(RegistryError):
         self.attempts = attempts
         self.detail = detail
         super().__init__(
-            f"registry at {url} unreachable after {attempts} attempts: {excerpt(detail)}; "
+            f"registry at {url} unreachable after {_attempts(attempts)}: {excerpt(detail)}; "
             "check --registry-url / CTGOV_REGISTRY_URL or your network"
         )
 
@@ -110,7 +126,7 @@ class RateLimitedError(RegistryHTTPError):
             url,
             body,
             attempts=attempts,
-            message=f"registry rate-limited {url} with HTTP 429 on all {attempts} attempts{wait}; "
+            message=f"registry rate-limited {url} with HTTP 429 {_on_all(attempts)}{wait}; "
             "lower the requests per minute (CTGOV_REQUESTS_PER_MINUTE) or try again later",
         )
 

@@ -1,5 +1,9 @@
 """Retry policy: which failures are worth another attempt, how long to wait, and what to log.
 
+A request gets at most ``max_attempts`` attempts and never starts one after
+``retry_budget_s`` seconds: a registry that hangs fails in about the budget plus one read
+timeout, and the error says so.
+
 Retried: HTTP 429 (honouring `Retry-After`, capped), 500/502/503/504, timeouts, connection
 errors (refused, reset, dropped) and bodies that arrive truncated or are not valid JSON. Never
 retried: 400, 404 and every other 4xx, which would fail the same way again.
@@ -18,6 +22,7 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
+    stop_before_delay,
     wait_exponential_jitter,
 )
 
@@ -108,7 +113,7 @@ def build_retrying(config: RegistryConfig, url: str, sleep: Callable[[float], No
         )
 
     return Retrying(
-        stop=stop_after_attempt(config.max_attempts),
+        stop=stop_after_attempt(config.max_attempts) | stop_before_delay(config.retry_budget_s),
         wait=BackoffWait(config),
         retry=retry_if_exception_type(TransientFailure),
         before_sleep=log_retry,

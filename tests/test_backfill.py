@@ -58,7 +58,10 @@ def backfill(
 def ingest(settings: Settings, ids: list[str], history: str = "off") -> pipeline.RunReport:
     with RegistryClient(pipeline.registry_config(settings)) as client:
         return pipeline.run_source(
-            settings, IdsSource(client, ids), client=client, history=history  # type: ignore[arg-type]
+            settings,
+            IdsSource(client, ids),
+            client=client,
+            history=history,  # type: ignore[arg-type]
         )
 
 
@@ -135,9 +138,7 @@ def test_backfilled_versions_are_diffed_and_normalized_like_observed_ones(
     assert [n for _, n in sites] == expected_sites
 
 
-def test_a_second_backfill_fetches_only_the_index(
-    server: ImitationServer, db_path: Path
-) -> None:
+def test_a_second_backfill_fetches_only_the_index(server: ImitationServer, db_path: Path) -> None:
     settings = settings_for(server, db_path)
     backfill(settings, [TRIAL])
     server.clear_request_log()
@@ -220,6 +221,11 @@ def test_a_study_without_history_or_unknown_gets_a_note_and_does_not_stop_the_ot
     assert "404" in report.notes["NCT09999999"]
     assert len(stored_versions(db_path, TRIAL)) == len(catalog.versions(TRIAL))
     assert report.status == "partial"
+    with connect(db_path, read_only=True) as con:
+        (error,) = con.execute(
+            "SELECT error FROM runs WHERE run_id = ?", [report.run_id]
+        ).fetchone()  # type: ignore[misc]
+    assert error.startswith("NCT00973089: the registry keeps no history") and "NCT09999999" in error
 
 
 def test_an_interrupted_backfill_resumes_after_the_studies_it_stored(
@@ -251,9 +257,7 @@ def test_ingest_of_a_new_study_brings_its_history_in_the_same_run(
     assert [row[0] for row in stored_versions(db_path, TRIAL)] == list(range(1, count + 1))
 
 
-def test_versions_posted_between_two_runs_are_not_lost(
-    catalog: Catalog, db_path: Path
-) -> None:
+def test_versions_posted_between_two_runs_are_not_lost(catalog: Catalog, db_path: Path) -> None:
     """The registry posts v3 and v4 between two runs: the second run stores both."""
     timeline = catalog.versions(TRIAL)
     with ImitationServer(as_of=timeline[1].date) as srv:

@@ -275,6 +275,7 @@ READ_ONLY_COMMANDS = [
     ["diff", STUDY],
     ["show", STUDY],
     ["changes"],
+    ["drift"],
     ["sql", "SELECT count(*) FROM study_versions"],
 ]
 

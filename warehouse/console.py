@@ -4,11 +4,16 @@
     result = run_query(Path("data/ctgov.duckdb"), sql)
     print(format_result(result, OutputFormat.CSV))
 
-Queries run on a read-only connection, and statements that could change anything (INSERT,
-CREATE, COPY, ATTACH, INSTALL, ...) are refused before they run with
-:class:`~warehouse.errors.ReadOnlyViolationError`. Errors in the user's SQL itself (parser,
-catalog, binder, conversion) are raised as :class:`~warehouse.errors.QueryError` with DuckDB's
-first line.
+The console is a sandbox by construction, not by a list of forbidden words: queries run on a
+read-only connection with DuckDB's external access off (no file read or written but the
+warehouse itself: no ``COPY … TO``, ``read_csv('/etc/passwd')``, ``glob``, ``ATTACH``, extension
+installs) and its configuration locked (no ``SET log_query_path``, ``SET profiling_output`` or
+``SET enable_external_access``). On top, only one statement runs, and only a query: ``SELECT``
+and what parses as one (``DESCRIBE``, ``SHOW``, ``SUMMARIZE``, ``FROM …``, ``VALUES``, ``WITH``)
+or ``EXPLAIN [ANALYZE]`` of a query; ``SET``, ``PRAGMA``, ``CALL``, ``CHECKPOINT`` and every
+write are refused with :class:`~warehouse.errors.ReadOnlyViolationError` before they run.
+Errors in the user's SQL itself (parser, catalog, binder, conversion, a refused file access)
+are raised as :class:`~warehouse.errors.QueryError` with DuckDB's first line.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,16 +38,20 @@ import duckdb
 from warehouse.database import connect
 from warehouse.errors import QueryError, ReadOnlyViolationError
 
-READ_STATEMENT_TYPES = frozenset(
-    {
-        duckdb.StatementType.SELECT,
-        duckdb.StatementType.EXPLAIN,
-        duckdb.StatementType.PRAGMA,
-        duckdb.StatementType.CALL,
-        duckdb.StatementType.SET,
-    }
+SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "lock_configuration": True,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+"""The console's connection: no file but the warehouse, no setting changed after opening."""
+
+_EXPLAIN_PREFIX = re.compile(
+    r"^\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*EXPLAIN\s+(?:ANALY[SZ]E\s+)?",
+    re.IGNORECASE | re.DOTALL,
 )
-"""Statements the console runs; DESCRIBE, SHOW, SUMMARIZE, FROM-first and VALUES parse as SELECT."""
+ALLOWED = "use SELECT (or DESCRIBE, SHOW, SUMMARIZE, FROM …, WITH …) or EXPLAIN of a query"
 
 NULL_TEXT = "NULL"
 JSON_TYPE_NAME = "JSON"
@@ -74,8 +84,8 @@ class QueryResult:
 
 
 def run_query(db_path: Path, sql: str) -> QueryResult:
-    """Run ``sql`` on a read-only connection to ``db_path``."""
-    con = connect(db_path, read_only=True)
+    """Run ``sql`` on a sandboxed read-only connection to ``db_path``."""
+    con = connect(db_path, read_only=True, config=SANDBOX_CONFIG)
     try:
         return execute_read_only(con, sql)
     finally:
@@ -83,35 +93,47 @@ def run_query(db_path: Path, sql: str) -> QueryResult:
 
 
 def execute_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
-    """Run every statement of ``sql`` after checking none of them writes; return the last result."""
+    """Run ``sql`` after checking it is exactly one query; return its result."""
+    statement = only_query(con, sql)
     try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryError(f"SQL error: {first_line(exc)}") from None
-    if not statements:
-        raise ReadOnlyViolationError("the query is empty; pass a SELECT statement")
-    for statement in statements:
-        if statement.type not in READ_STATEMENT_TYPES:
-            kind = statement.type.name.replace("_", " ")
-            raise ReadOnlyViolationError(
-                f"{kind} statements are not allowed here; use SELECT, DESCRIBE, SHOW, "
-                "EXPLAIN or PRAGMA"
-            )
-    cursor: duckdb.DuckDBPyConnection | None = None
-    try:
-        for statement in statements:
-            cursor = con.execute(statement)
+        cursor = con.execute(statement)
     except duckdb.Error as exc:
         message = first_line(exc)
         if "read-only" in message.lower():
             raise ReadOnlyViolationError(message) from None
         raise QueryError(f"SQL error: {message}") from None
-    assert cursor is not None
     description = cursor.description or []
     columns = [str(column[0]) for column in description]
     types = [str(column[1]) for column in description]
     rows = [tuple(row) for row in cursor.fetchall()] if description else []
     return QueryResult(columns, types, rows)
+
+
+def only_query(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.Statement:
+    """The one query in ``sql``; anything else is refused before it runs."""
+    statements = _parse(con, sql)
+    if not statements:
+        raise QueryError("no statement to run (only comments or blanks); pass a SELECT")
+    if len(statements) > 1:
+        raise QueryError(f"{len(statements)} statements given; run one statement at a time")
+    (statement,) = statements
+    if statement.type is duckdb.StatementType.SELECT:
+        return statement
+    if statement.type is duckdb.StatementType.EXPLAIN:
+        inner = _EXPLAIN_PREFIX.sub("", statement.query, count=1)
+        explained = _parse(con, inner) if inner != statement.query else []
+        if len(explained) == 1 and explained[0].type is duckdb.StatementType.SELECT:
+            return statement
+        raise ReadOnlyViolationError(f"EXPLAIN of anything but a query is not allowed; {ALLOWED}")
+    kind = statement.type.name.replace("_", " ")
+    raise ReadOnlyViolationError(f"{kind} statements are not allowed here; {ALLOWED}")
+
+
+def _parse(con: duckdb.DuckDBPyConnection, sql: str) -> list[duckdb.Statement]:
+    try:
+        return list(con.extract_statements(sql))
+    except duckdb.Error as exc:
+        raise QueryError(f"SQL error: {first_line(exc)}") from None
 
 
 def first_line(exc: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -24,10 +25,18 @@ DuckDB lets one process hold the file read-write, and then nobody else in at all
 here keeps it briefly (a store batch, a query), so a short wait turns most clashes into a pause.
 """
 LOCK_POLL_S = 0.2
+ANNOUNCE_WAIT_S = 30.0
+"""A wait at least this long is announced (the ``warehouse`` logger), naming the holder."""
+
+logger = logging.getLogger("warehouse")
 
 
 def connect(
-    path: Path | str, *, read_only: bool = False, lock_wait_s: float = DEFAULT_LOCK_WAIT_S
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    config: dict[str, str | bool | int | float | list[str]] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open ``path`` with the schema up to date, waiting up to ``lock_wait_s`` for a lock.
 
@@ -37,27 +46,55 @@ def connect(
     # A plain poll loop, not tenacity: read-only commands open the file once and must start
     # fast (tenacity imports asyncio).
     deadline = time.monotonic() + lock_wait_s
+    said = False
     while True:
         try:
-            return _connect(Path(path), read_only)
-        except DatabaseLockedError:
+            return _connect(Path(path), read_only, config or DUCKDB_CONFIG)
+        except DatabaseLockedError as locked:
             if time.monotonic() + LOCK_POLL_S > deadline:
-                raise
+                raise DatabaseLockedError(
+                    locked.path, locked.detail, waited_s=lock_wait_s
+                ) from None
+            if not said and lock_wait_s >= ANNOUNCE_WAIT_S:
+                logger.warning(
+                    "database %s is in use (%s); waiting up to %.0f s for it to be free",
+                    locked.path,
+                    locked.detail,
+                    lock_wait_s,
+                )
+                said = True
             time.sleep(LOCK_POLL_S)
 
 
-def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect(
+    db_path: Path, read_only: bool, config: dict[str, str | bool | int | float | list[str]]
+) -> duckdb.DuckDBPyConnection:
     if read_only and not db_path.exists():
         raise WarehouseError(f"database {db_path} does not exist yet; run `ctgov ingest` first")
+    if db_path.is_dir():
+        raise WarehouseError(f"database {db_path} is a directory; pass the DuckDB file (--db)")
     if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot create {db_path.parent} for the database: {exc.strerror or exc}"
+            ) from None
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only, config=DUCKDB_CONFIG)
-    except duckdb.IOException as exc:
-        message = str(exc)
-        if "lock" in message.lower():
-            raise DatabaseLockedError(db_path, _lock_holder(message)) from None
-        raise WarehouseError(f"cannot open database {db_path}: {message.splitlines()[0]}") from None
+        con = duckdb.connect(str(db_path), read_only=read_only, config=config)
+    except duckdb.Error as exc:
+        message = _first_line(exc)
+        if isinstance(exc, duckdb.IOException) and "lock" in message.lower():
+            raise DatabaseLockedError(db_path, _lock_holder(str(exc))) from None
+        if "permission denied" in message.lower() or "read-only" in message.lower():
+            raise WarehouseError(
+                f"cannot open database {db_path} for writing: {message}; check the file's and "
+                "its directory's permissions"
+            ) from None
+        raise WarehouseError(
+            f"cannot open database {db_path}: {message}; if the file is damaged, restore it "
+            "from a copy or rebuild it (ctgov ingest / ctgov load-bulk)"
+        ) from None
     if read_only:
         if pending_migrations(con):
             con.close()
@@ -66,8 +103,20 @@ def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 "once to upgrade it"
             )
     else:
-        migrate(con)
+        try:
+            migrate(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise WarehouseError(
+                f"cannot upgrade database {db_path}: {_first_line(exc)}; check the file's "
+                "permissions and free disk space"
+            ) from None
     return con
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def _lock_holder(message: str) -> str:

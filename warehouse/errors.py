@@ -24,12 +24,14 @@ class WarehouseError(CtgovError):
 
 
 class DatabaseLockedError(WarehouseError):
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(self, path: Path, detail: str, *, waited_s: float | None = None) -> None:
         self.path = path
         self.detail = detail
+        waited = f" after waiting {waited_s:.0f} s" if waited_s else ""
         super().__init__(
-            f"database {path} is in use by another process ({detail}); "
-            "wait for that run to finish, or read the Parquet export meanwhile"
+            f"database {path} is in use by another process ({detail}){waited}; close that "
+            "reader or wait for that run to finish (readers: use the Parquet export or a copy "
+            "while flows run, docs/queries.md)"
         )
 
 

@@ -17,6 +17,7 @@ any table with, e.g.::
 The export is written to a temporary directory beside ``out_dir`` and swapped in with
 ``renameat2(RENAME_EXCHANGE)`` (one atomic step on Linux), falling back to two renames where
 that is unavailable; readers therefore see the previous export or the new one, never a mix.
+What a killed export leaves behind (its staging copy) is removed by the next export.
 An export reads only, so it works on a read-only connection while nobody writes.
 """
 
@@ -93,9 +94,16 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> ExportSumma
         raise WarehouseError(
             f"export target {out_dir} exists and is not a directory; pick --out DIR"
         )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.export-{uuid.uuid4().hex[:12]}"
-    staging.mkdir()
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out_dir)
+        staging = out_dir.parent / f".{out_dir.name}.export-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+    except OSError as exc:
+        raise WarehouseError(
+            f"cannot write the export beside {out_dir}: {exc.strerror or exc}; pick a writable "
+            "--out DIR (or CTGOV_PARQUET_DIR)"
+        ) from None
     try:
         rows: dict[str, int] = {}
         partitioned: set[str] = set()
@@ -150,6 +158,35 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def remove_stale_staging(out_dir: Path) -> list[Path]:
+    """Remove what killed exports left beside ``out_dir`` (``.<name>.export-<pid>-…`` and
+    ``.<name>.retired-<pid>-…`` whose process is gone); returns what was removed.
+
+    A staging directory of an export still running (its PID alive) is left alone.
+    """
+    removed: list[Path] = []
+    for kind in ("export", "retired"):
+        for path in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
+            owner = path.name.removeprefix(f".{out_dir.name}.{kind}-").split("-", 1)[0]
+            if owner.isdigit() and _alive(int(owner)):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     """Make ``staging`` become ``out_dir``; the previous export, if any, is removed after."""
     if not out_dir.exists():
@@ -158,7 +195,7 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
     if _exchange(staging, out_dir):
         shutil.rmtree(staging, ignore_errors=True)
         return
-    retired = out_dir.parent / f".{out_dir.name}.retired-{uuid.uuid4().hex[:12]}"
+    retired = out_dir.parent / f".{out_dir.name}.retired-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     os.rename(out_dir, retired)
     os.rename(staging, out_dir)
     shutil.rmtree(retired, ignore_errors=True)

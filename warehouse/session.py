@@ -1,5 +1,5 @@
 """How a run holds the DuckDB file: only while it reads or writes a batch, or for its whole
-length.
+length; and how long it waits for a reader to let go.
 
 DuckDB lets one process hold a file read-write and then nobody else in at all, not even a
 reader. A watchlist run opens the file for each batch's read and write and closes it in
@@ -23,6 +23,10 @@ HELD_CHECKPOINT_THRESHOLD = "1GB"
 a checkpoint after nearly every 1,000-study batch of a bulk load)."""
 
 
+DEFAULT_WRITE_WAIT_S = 600.0
+"""How long a run waits for a reader to let go of the file before a batch's read or write
+(the wait is announced, naming the holder)."""
+
 DEFAULT_MEMORY_LIMIT = "1GB"
 """What DuckDB may hold in memory for a held session (its default is 80 % of the machine):
 a bulk load's peak stays near this plus one batch of records in Python."""
@@ -32,11 +36,17 @@ class WarehouseSession:
     """Connections to one warehouse file for the length of a run."""
 
     def __init__(
-        self, db: Path, *, hold: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT
+        self,
+        db: Path,
+        *,
+        hold: bool = False,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        lock_wait_s: float = DEFAULT_WRITE_WAIT_S,
     ) -> None:
         self.db = db
         self.hold = hold
         self.memory_limit = memory_limit
+        self.lock_wait_s = lock_wait_s
         self._held: duckdb.DuckDBPyConnection | None = None
 
     @contextmanager
@@ -44,12 +54,12 @@ class WarehouseSession:
         """A read-write connection for one step: the held one, or a new one closed after."""
         if self.hold:
             if self._held is None:
-                self._held = connect(self.db)
+                self._held = connect(self.db, lock_wait_s=self.lock_wait_s)
                 self._held.execute(f"SET checkpoint_threshold = '{HELD_CHECKPOINT_THRESHOLD}'")
                 self._held.execute(f"SET memory_limit = '{self.memory_limit}'")
             yield self._held
             return
-        con = connect(self.db)
+        con = connect(self.db, lock_wait_s=self.lock_wait_s)
         try:
             yield con
         finally:

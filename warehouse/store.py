@@ -16,10 +16,13 @@ Example (not run)::
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 import duckdb
@@ -40,11 +43,12 @@ __all__ = [
     "RunStatus",
     "SnapshotStore",
     "StoredStudy",
+    "leave_failure",
     "utc_now",
 ]
 
 RunStatus = Literal["running", "succeeded", "partial", "failed"]
-RunKind = Literal["ingest", "query", "sync", "bulk", "backfill", "sweep"]
+RunKind = Literal["ingest", "query", "sync", "bulk", "backfill", "sweep", "reprocess"]
 
 INTERRUPTED_RUN_ERROR = "interrupted: the process ended before the run finished"
 
@@ -63,6 +67,50 @@ class RunCounts:
     rejected: int
     not_found: int = 0
     backfilled: int = 0
+
+
+FAILURE_SUFFIX = ".run.failed"
+
+
+def failure_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + FAILURE_SUFFIX)
+
+
+def leave_failure(db_path: Path, run_id: str, error: str) -> None:
+    """Leave a run's failure beside the database for the next run to record (the file was
+    held by someone else when the run ended)."""
+    path = failure_path(db_path)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({"run_id": run_id, "error": error}) + "\n")
+
+
+def _database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    rows = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def _left_failures(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    db = _database_path(con)
+    path = failure_path(db) if db else None
+    if path is None or not path.exists():
+        return {}
+    found: dict[str, str] = {}
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            found[str(entry["run_id"])] = str(entry["error"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def _clear_failures(con: duckdb.DuckDBPyConnection) -> None:
+    db = _database_path(con)
+    if db is not None:
+        with suppress(FileNotFoundError):
+            failure_path(db).unlink()
 
 
 def utc_now() -> datetime:
@@ -107,14 +155,24 @@ class SnapshotStore:
         """Mark runs still ``running`` as failed.
 
         Only one writer can hold the database file, and every run finishes its row before it
-        lets go of the run lock, so a ``running`` row seen by a new run is from a dead process.
+        lets go of the run lock, so a ``running`` row seen by a new run is from a dead process,
+        or from one that could not get the file back to say it failed (it left the reason in
+        ``<db>.run.failed``).
         """
+        left = _left_failures(self.con)
+        for run_id, error in left.items():
+            self.con.execute(
+                "UPDATE runs SET status = 'failed', error = ?, finished_at = now() "
+                "WHERE run_id = ? AND status = 'running'",
+                [error, run_id],
+            )
         rows = self.con.execute(
             "UPDATE runs SET status = 'failed', error = ? "
             "WHERE status = 'running' RETURNING run_id",
             [INTERRUPTED_RUN_ERROR],
         ).fetchall()
-        return len(rows)
+        _clear_failures(self.con)
+        return len(rows) + len(left)
 
     def set_registry_version(
         self, run_id: str, api_version: str | None, data_timestamp: datetime | None
