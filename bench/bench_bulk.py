@@ -173,8 +173,10 @@ def main() -> None:
     changed_studies, changed_ids = changed_dump(n, 0.01)
     write(changed_studies, changed_zip)
     json_mb = json_bytes / 1e6
-    print(f"synthetic registry: {n:,} studies, {json_mb:,.0f} MB of JSON "
-          f"(mean {json_bytes / n / 1024:.1f} KB), made in {time.perf_counter() - started:.0f} s")
+    print(
+        f"synthetic registry: {n:,} studies, {json_mb:,.0f} MB of JSON "
+        f"(mean {json_bytes / n / 1024:.1f} KB), made in {time.perf_counter() - started:.0f} s"
+    )
 
     ours = {"runner": args.runner, "workers": args.workers, "batch": args.batch}
     db = work / "ours.duckdb"
@@ -206,8 +208,14 @@ def main() -> None:
         limit = min(args.dlt_studies, n)
         dlt_first = phase("dlt", dir=str(folder), limit=limit, db=str(work / "dlt.duckdb"),
                           work=str(work / "dlt"))  # fmt: skip
-        dlt_row = Row(f"peer: dlt scd2 ({limit:,} studies)", limit, dlt_first["seconds"],
-                      json_mb * limit / n, dlt_first["rss_mb"], size_mb(work / "dlt.duckdb"))
+        dlt_row = Row(
+            f"peer: dlt scd2 ({limit:,} studies)",
+            limit,
+            dlt_first["seconds"],
+            json_mb * limit / n,
+            dlt_first["rss_mb"],
+            size_mb(work / "dlt.duckdb"),
+        )
         rows.append(dlt_row)
 
     first_row = rows[0]
@@ -221,17 +229,23 @@ def main() -> None:
         "sync_s": rows[3].seconds,
     }
     print()
-    print(f"ratios: first load {figures['ours_vs_floor']:.2f}× the floor, "
-          f"{figures['ours_vs_dlt']:.1f}× dlt; unchanged re-load {figures['reload_share']:.0%} "
-          f"and 1 %-changed {figures['changed_share']:.0%} of the first load's time")
+    print(
+        f"ratios: first load {figures['ours_vs_floor']:.2f}× the floor, "
+        f"{figures['ours_vs_dlt']:.1f}× dlt; unchanged re-load {figures['reload_share']:.0%} "
+        f"and 1 %-changed {figures['changed_share']:.0%} of the first load's time"
+    )
     print()
-    print(f"{'phase':<34} {'studies':>8} {'s':>7} {'studies/s':>10} {'MB/s':>6} "
-          f"{'peak RSS':>9} {'db MB':>7} {'parquet':>8}")
+    print(
+        f"{'phase':<34} {'studies':>8} {'s':>7} {'studies/s':>10} {'MB/s':>6} "
+        f"{'peak RSS':>9} {'db MB':>7} {'parquet':>8}"
+    )
     for row in rows:
         db_mb = f"{row.db_mb:,.0f}" if row.db_mb is not None else ""
         pq = f"{row.parquet_mb:,.0f}" if row.parquet_mb is not None else ""
-        print(f"{row.name:<34} {row.studies:>8,} {row.seconds:>7.1f} {row.rate:>10,.0f} "
-              f"{row.json_mb / row.seconds:>6.1f} {row.rss_mb:>8,.0f}M {db_mb:>7} {pq:>8}")
+        print(
+            f"{row.name:<34} {row.studies:>8,} {row.seconds:>7.1f} {row.rate:>10,.0f} "
+            f"{row.json_mb / row.seconds:>6.1f} {row.rss_mb:>8,.0f}M {db_mb:>7} {pq:>8}"
+        )
     print(f"(Parquet export of the first load: {export['seconds']:.1f} s)")
     print()
     for label, (key, bound, op) in TARGETS.items():
@@ -239,8 +253,10 @@ def main() -> None:
         met = value >= bound if op == ">=" else value <= bound if op == "<=" else value < bound
         gap = "" if met else f" — missed by {abs(value - bound) / bound:.0%}"
         print(f"  {'met   ' if met else 'MISSED'} {label}: {value:,.2f}{gap}")
-    print(f"\nmachine: {_machine()}; workers {args.workers}, batch {args.batch}, runner "
-          f"{args.runner}; files in {work}")
+    print(
+        f"\nmachine: {_machine()}; workers {args.workers}, batch {args.batch}, runner "
+        f"{args.runner}; files in {work}"
+    )
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
 

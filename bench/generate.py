@@ -166,9 +166,7 @@ def write(studies: Iterator[Study], out: Path, *, as_dir: bool = False) -> tuple
     return files, size
 
 
-def changed_dump(
-    count: int, share: float, seed: int = SEED
-) -> tuple[Iterator[Study], set[str]]:
+def changed_dump(count: int, share: float, seed: int = SEED) -> tuple[Iterator[Study], set[str]]:
     """The registry of ``count`` studies after ``share`` of them were updated."""
     rng = random.Random(seed + 1)
     chosen = set(rng.sample(range(count), max(1, round(count * share))))

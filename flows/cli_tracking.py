@@ -131,9 +131,7 @@ def diff_command(
     """
     study = normalize_nct_id(nct_id)
     with _reading(db) as con:
-        result = history.diff_versions(
-            con, study, from_version=from_version, to_version=to_version
-        )
+        result = history.diff_versions(con, study, from_version=from_version, to_version=to_version)
     if output is OutputFormat.json:
         typer.echo(
             json.dumps([_change_json(c) for c in result.changes], ensure_ascii=False, indent=2)

@@ -128,9 +128,7 @@ def backfill_history(
 
 
 @flow(name="load_bulk", log_prints=True)
-def load_bulk(
-    path: str, db: str | None = None, export_parquet: bool | None = None
-) -> RunSummary:
+def load_bulk(path: str, db: str | None = None, export_parquet: bool | None = None) -> RunSummary:
     """Load the registry's bulk download (a zip or a folder of NN/NCTxxxxxxxx.json files)."""
     settings = settings_with(db=db, export=export_parquet)
     runner = runner_for(settings.task_runner, workers=settings.workers, bulk=True)

@@ -76,9 +76,7 @@ def print_table(
     if needed <= console.width:
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", caption=caption, pad_edge=False)
         for index, header in enumerate(headers):
-            table.add_column(
-                header, no_wrap=True, justify="right" if index in right else "left"
-            )
+            table.add_column(header, no_wrap=True, justify="right" if index in right else "left")
         for row in rows:
             table.add_row(*row)
         console.print(table, soft_wrap=False)

@@ -136,7 +136,8 @@ def test_an_incremental_sync_fetches_pages_of_changed_studies_only(tmp_path: Pat
         for v in catalog.served_as_of(DAY)
         if date.fromisoformat(
             v.record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
-        ) >= window
+        )
+        >= window
     }
     assert report.studies == len(updated) < len(served_ids(DAY))
     assert "AREA[LastUpdatePostDate]RANGE[" in unquote(requests[0].query)

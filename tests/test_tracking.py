@@ -118,9 +118,7 @@ def test_a_new_version_stores_its_user_facing_changes_and_events(
 
     events = add_version(con, "NCT03934567", new, T0 + timedelta(days=3), run_id="run-2")
 
-    expected = user_facing(
-        diff_records(posted(old, T0), posted(new, T0 + timedelta(days=3)))
-    )
+    expected = user_facing(diff_records(posted(old, T0), posted(new, T0 + timedelta(days=3))))
     rows = con.execute(
         "SELECT from_version, to_version, ordinal, path, op, label, CAST(element_key AS VARCHAR), "
         "CAST(old_value AS VARCHAR), CAST(new_value AS VARCHAR) FROM study_changes ORDER BY ordinal"
@@ -281,9 +279,7 @@ def test_days_in_status_counts_elapsed_days_in_any_session_time_zone(
         )
     con.execute(f"SET TimeZone = '{time_zone}'")
 
-    rows = con.execute(
-        "SELECT days_in_status FROM status_history WHERE NOT is_current"
-    ).fetchall()
+    rows = con.execute("SELECT days_in_status FROM status_history WHERE NOT is_current").fetchall()
 
     assert rows == [(0,)]
 

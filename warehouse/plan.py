@@ -41,9 +41,7 @@ from models.payload import Batch, IndexEntry, RawStudy, Rejection, UnparsablePay
 from warehouse.events import Event
 from warehouse.tracking import TrackingBatch
 
-Outcome = Literal[
-    "new", "changed", "unchanged", "missing", "not_found", "rejected", "backfilled"
-]
+Outcome = Literal["new", "changed", "unchanged", "missing", "not_found", "rejected", "backfilled"]
 """What a run did with a requested study; ``missing`` is a tracked study the registry no longer
 returns, ``not_found`` an ID it has no study for and that was never stored, ``backfilled`` a
 study whose history versions were stored."""
@@ -428,8 +426,10 @@ def _plan_head(
         return
     assert held_current is not None
     link = links.get(held_current.version)
-    if link is None and max_version == state.max_version and (
-        current.position == held_current.position
+    if (
+        link is None
+        and max_version == state.max_version
+        and (current.position == held_current.position)
     ):
         return
     update: dict[str, Any] = {"nct_id": state.nct_id, "max_version": max_version,

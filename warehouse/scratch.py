@@ -26,9 +26,7 @@ from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES, normalize_versio
 from warehouse.staging import staged
 from warehouse.transactions import transaction
 
-_STAGE = pa.schema(
-    [("nct_id", pa.string()), ("version", pa.int32()), ("record", pa.string())]
-)
+_STAGE = pa.schema([("nct_id", pa.string()), ("version", pa.int32()), ("record", pa.string())])
 
 _INSERT_VERSIONS = """
 INSERT INTO study_versions (nct_id, version, content_hash, valid_from, source, record)

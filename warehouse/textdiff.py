@@ -68,9 +68,7 @@ class Hunk:
 def is_long_text(old: object, new: object) -> bool:
     """True when both sides are text and at least one is long enough to need a word diff."""
     return (
-        isinstance(old, str)
-        and isinstance(new, str)
-        and max(len(old), len(new)) >= LONG_TEXT_CHARS
+        isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) >= LONG_TEXT_CHARS
     )
 
 
