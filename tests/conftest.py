@@ -24,6 +24,8 @@ REAL_STUDY_IDS = [
     "NCT06171568",
 ]
 """Real registry responses, copied byte for byte (tests/fixtures/ctgov/PROVENANCE.md)."""
+NEAR_MISS_IDS = [f"NCT099000{n:02d}" for n in range(1, 7)]
+"""Synthetic, real-shaped near misses for discovery (imitation/data/studies/README.md)."""
 
 
 def study_text(nct_id: str) -> str:

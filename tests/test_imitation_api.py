@@ -21,8 +21,8 @@ from tests.test_imitation_fields import _leaf_paths
 
 FIXTURES = Path(__file__).parent / "fixtures/ctgov"
 DEMO_START = date(2024, 11, 15)
-TEN_VISIBLE = date(2025, 2, 4)
-"""On this day exactly ten studies are served (NCT06835140 not yet posted)."""
+TEN_VISIBLE = date(2024, 12, 2)
+"""On this day exactly ten studies are served (NCT06835140 and the near misses not yet posted)."""
 REAL_RECORDS = tuple(REAL_STUDY_IDS)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 BIOMCP_FIELDS = (
