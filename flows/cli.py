@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from flows import cli_quality, cli_runs, cli_sql, cli_tracking
+from flows import cli_discovery, cli_quality, cli_runs, cli_sql, cli_tracking
 from flows.cli_common import CtgovGroup
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ cli_runs.register(app)
 cli_tracking.register(app)
 cli_sql.register(app)
 cli_quality.register(app)
+cli_discovery.register(app)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ commands and ``--help`` stay fast.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,7 @@ def register(app: typer.Typer) -> None:
     app.command("backfill")(backfill_command)
     app.command("load-bulk")(load_bulk_command)
     app.command("sweep")(sweep_command)
+    app.command("serve")(serve_command)
 
 
 def ingest_command(
@@ -262,6 +264,44 @@ def sweep_command(
     )
 
 
+def serve_command(
+    port: Annotated[
+        int, typer.Option("--port", help="loopback port of the Prefect server to start or reuse")
+    ] = 4200,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="serve only this deployment of prefect.yaml (repeatable)"),
+    ] = None,
+    every: Annotated[
+        float | None,
+        typer.Option(
+            "--every",
+            min=1,
+            help="run the deployments every SECONDS instead of on their schedules (to try them)",
+        ),
+    ] = None,
+    db: DbOverride = None,
+    registry_url: RegistryUrlOption = None,
+) -> None:
+    """Run every deployment of prefect.yaml on its schedule, with nothing else set up: a local
+    Prefect server on 127.0.0.1 is started (or reused) and the deployments are served from
+    this process until Ctrl-C. While it runs, ad-hoc runs on the same database use its server.
+
+    Example: ctgov serve --only ingest-weekdays --every 60
+    """
+    from flows import serve
+    from flows.settings import settings_with
+
+    settings = settings_with(db=db, registry_url=registry_url)
+    for name, value in (("CTGOV_DB", settings.db), ("CTGOV_REGISTRY_URL", settings.registry_url)):
+        os.environ[name] = str(value)
+    specs = serve.chosen(serve.load_specs(), only or [])
+    quiet_prefect_console(verbose=False)
+    out = stdout_console()
+    serve.serve(settings, specs, port=port, every_s=every, say=out.print)
+    out.print("stopped serving; the Prefect server it started is stopped")
+
+
 def _run_flow(
     settings: Settings,
     name: str,
@@ -280,6 +320,7 @@ def _run_flow(
         if registry:
             _check_reachable(settings)
         connect(settings.db).close()
+    _use_served_server(settings)
     quiet_prefect_console(verbose)
     _show_registry_warnings()
     from flows import ingest, progress
@@ -299,6 +340,18 @@ def _run_flow(
         fail(f"{name} ended in state {state.type.value}: {state.message}")
     print_summary(result)
     return result
+
+
+def _use_served_server(settings: Settings) -> None:
+    """Run on the server of a ``ctgov serve`` for this database, if one is up: the flow
+    then starts in ~3 s instead of the 10-20 s of Prefect's temporary server."""
+    from flows.prefect_server import served_api
+
+    if "PREFECT_API_URL" in os.environ:
+        return
+    api = served_api(settings.db)
+    if api is not None:
+        os.environ["PREFECT_API_URL"] = api
 
 
 def _check_reachable(settings: Settings) -> None:

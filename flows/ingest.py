@@ -54,7 +54,7 @@ def summarise(summary: RunSummary) -> None:
     emit_study_events([e for e in summary.events if e[0] in watched])
 
 
-def _run(
+def run_and_publish(
     settings: Settings,
     build: Callable[[RegistryClient], Source],
     *,
@@ -101,13 +101,13 @@ def ingest(
         history=history,
     )  # fmt: skip
     if query is not None:
-        return _run(
+        return run_and_publish(
             settings,
             lambda client: sources.query_source(
                 settings, client, query, since_last_run=since_last_run
             ),
         )
-    return _run(settings, lambda client: sources.ids_source(settings, client, nct_ids))
+    return run_and_publish(settings, lambda client: sources.ids_source(settings, client, nct_ids))
 
 
 @flow(name="backfill_history", log_prints=True)
@@ -120,7 +120,7 @@ def backfill_history(
 ) -> RunSummary:
     """Store the registry's own earlier versions of tracked (or given) studies."""
     settings = settings_with(db=db, registry_url=registry_url, export=export_parquet)
-    return _run(
+    return run_and_publish(
         settings,
         lambda client: sources.history_source(settings, client, nct_ids, modules or ()),
         history="off",
@@ -158,6 +158,6 @@ def sweep(
 ) -> RunSummary:
     """Record as missing the tracked studies the registry no longer returns."""
     settings = settings_with(db=db, registry_url=registry_url, export=export_parquet)
-    return _run(
+    return run_and_publish(
         settings, lambda client: sources.sweep_source(settings, client, query or {}), history="off"
     )

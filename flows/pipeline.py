@@ -176,7 +176,7 @@ def run_source(
     runner = runner or SerialRunner()
     started = time.monotonic()
     with (
-        run_lock(settings.db),
+        run_lock(settings.db, wait_s=settings.run_lock_wait_s),
         WarehouseSession(
             settings.db,
             hold=hold,

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         ge=0,
         description="how long a run waits for a reader to close the database before giving up",
     )
+    run_lock_wait_s: float = Field(
+        0.0,
+        ge=0,
+        description="how long a run waits for another run on the same database to finish "
+        "(0: fail at once; scheduled runs queue with e.g. 3600)",
+    )
     duckdb_memory_limit: str = Field(
         DEFAULT_MEMORY_LIMIT,
         description="memory DuckDB may use during a bulk load (e.g. 1GB, 4GB)",

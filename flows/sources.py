@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flows.settings import Settings
@@ -24,6 +24,7 @@ from registry.sources import (
     canonical_query,
     incremental,
 )
+from warehouse import tracked
 from warehouse.database import connect
 
 INCREMENTAL_OVERLAP = timedelta(days=1)
@@ -78,8 +79,12 @@ def search_params(
 def ids_source(
     settings: Settings, client: RegistryClient, nct_ids: Sequence[str] | None
 ) -> IdsSource:
-    """The IDs given, or the watchlist's."""
-    return IdsSource(client, resolve_ids(nct_ids, settings.watchlist))
+    """The IDs given, or the watchlist's and those tracked in the warehouse besides
+    (``ctgov discover --add``, ``ctgov track``)."""
+    ids = resolve_ids(nct_ids, settings.watchlist)
+    if not nct_ids:
+        ids = list(dict.fromkeys([*ids, *tracked_extra_ids(settings, ids)]))
+    return IdsSource(client, ids)
 
 
 def query_source(
@@ -130,6 +135,17 @@ def sweep_source(
     return SweepSource(client, tracked_ids(settings), params)
 
 
+def saved_query_source(
+    settings: Settings, client: RegistryClient, params: Mapping[str, str]
+) -> QuerySource:
+    """A saved query for the daily sync: what changed since its last successful run, or the
+    whole query the first time."""
+    try:
+        return query_source(settings, client, params, since_last_run=True)
+    except NothingToSyncError:
+        return query_source(settings, client, params)
+
+
 def tracked_ids(settings: Settings) -> list[str]:
     """Every study the warehouse holds a version of."""
     if not settings.db.exists():
@@ -140,6 +156,21 @@ def tracked_ids(settings: Settings) -> list[str]:
     finally:
         con.close()
     return [row[0] for row in rows]
+
+
+def tracked_extra_ids(settings: Settings, seeds: Sequence[str] = ()) -> list[str]:
+    """Studies tracked by similarity or by hand (``tracked_studies``), for the watchlist
+    ingest; ``seeds`` (the watchlist's trials) are recorded as tracked first. Read-write, so a
+    database from before ``tracked_studies`` is brought up to date."""
+    if not settings.db.exists() and not seeds:
+        return []
+    con = connect(settings.db)
+    try:
+        if seeds:
+            tracked.track_seeds(con, seeds, datetime.now(UTC))
+        return tracked.ids_to_fetch(con)
+    finally:
+        con.close()
 
 
 def _held_registry_versions(settings: Settings) -> dict[str, set[int]]:

@@ -1,12 +1,21 @@
-"""The watchlist: which trials a run fetches when it is given no NCT IDs."""
+"""The watchlist: which trials a run fetches when it is given no NCT IDs, and the saved
+queries that find trials related to them (``ctgov discover``) or keep a search's results
+current (the daily sync).
+
+``[[trials]]`` entries are the seeds; ``[[queries]]`` entries are searches in the registry's
+syntax (condition, intervention, term, sponsor, title, status) with a ``name``. A query with
+``sync = true`` has every result stored, incrementally, by the ``sync-daily`` deployment; every
+query with ``discover = true`` (the default) feeds discovery's candidates.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from models.errors import InputError
 from models.nct import normalize_nct_id, normalize_nct_ids
@@ -27,8 +36,53 @@ class WatchedTrial(BaseModel):
         return None if value is None else normalize_nct_id(value)
 
 
+class SavedQuery(BaseModel):
+    """A search kept in the watchlist, re-run by discovery and (``sync``) the daily sync."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    condition: str | None = None
+    intervention: str | None = None
+    term: str | None = None
+    sponsor: str | None = None
+    title: str | None = None
+    status: list[str] = Field(default_factory=list)
+    sync: bool = False
+    discover: bool = True
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> SavedQuery:
+        if not any((self.condition, self.intervention, self.term, self.sponsor, self.title)):
+            raise ValueError(
+                f"query {self.name!r} searches nothing: give condition, intervention, term, "
+                "sponsor or title"
+            )
+        return self
+
+    def search_fields(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`flows.sources.search_params`."""
+        return {
+            "condition": self.condition,
+            "intervention": self.intervention,
+            "query": self.term,
+            "sponsor": self.sponsor,
+            "title": self.title,
+            "status": self.status,
+        }
+
+
 class Watchlist(BaseModel):
     trials: list[WatchedTrial]
+    queries: list[SavedQuery] = Field(default_factory=list)
+
+    def query(self, name: str) -> SavedQuery:
+        for query in self.queries:
+            if query.name == name:
+                return query
+        known = ", ".join(q.name for q in self.queries) or "none"
+        raise WatchlistError(f"no saved query named {name!r} in the watchlist (saved: {known})")
 
     @property
     def nct_ids(self) -> list[str]:
@@ -58,7 +112,8 @@ def load_watchlist(path: Path) -> Watchlist:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise WatchlistError(f"watchlist {path}: {where}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise WatchlistError(f"watchlist {path}: {where}: {message}") from None
 
 
 def resolve_ids(nct_ids: Sequence[str] | None, watchlist: Path) -> list[str]:

@@ -11,7 +11,9 @@ the next run locks it and removes it when it ends.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -19,6 +21,9 @@ from pathlib import Path
 from warehouse.errors import RunInProgressError, WarehouseError
 
 HOLDER_BYTES = 64
+POLL_S = 1.0
+
+logger = logging.getLogger("warehouse")
 
 
 def lock_path(db_path: Path) -> Path:
@@ -26,10 +31,28 @@ def lock_path(db_path: Path) -> Path:
 
 
 @contextmanager
-def run_lock(db_path: Path) -> Iterator[None]:
-    """Hold the run lock for ``db_path`` or raise :class:`RunInProgressError` at once."""
+def run_lock(db_path: Path, *, wait_s: float = 0.0) -> Iterator[None]:
+    """Hold the run lock for ``db_path``; while another run holds it, wait up to ``wait_s``
+    (scheduled runs queue behind each other) and then raise :class:`RunInProgressError`."""
     path = lock_path(db_path)
-    fd = _acquire(path, db_path)
+    deadline = time.monotonic() + wait_s
+    said = False
+    while True:
+        try:
+            fd = _acquire(path, db_path)
+            break
+        except RunInProgressError as busy:
+            if time.monotonic() + POLL_S > deadline:
+                raise
+            if not said:
+                logger.warning(
+                    "another run (%s) is writing %s; waiting up to %.0f s for it to finish",
+                    busy.holder,
+                    db_path,
+                    wait_s,
+                )
+                said = True
+            time.sleep(POLL_S)
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"PID {os.getpid()}".encode())
