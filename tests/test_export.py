@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -49,7 +50,11 @@ def test_every_table_is_exported_with_its_row_count(warehouse_path: Path, tmp_pa
         assert expected == (summary.rows[table],), table
         assert reader.execute(f"SELECT count(*) FROM {_read(out, table)}").fetchone() == expected
     manifest = json.loads((out / MANIFEST_NAME).read_text())
-    assert manifest["tables"]["studies"] == {"rows": summary.rows["studies"], "partitioned": True}
+    entry = manifest["tables"]["studies"]
+    assert (entry["rows"], entry["partitioned"]) == (summary.rows["studies"], True)
+    assert set(entry["fingerprint"]["parts"]) == {
+        row[0] for row in con.execute("SELECT DISTINCT right(nct_id, 2) FROM studies").fetchall()
+    }
     assert summary.total_rows == sum(summary.rows.values())
     con.close()
 
@@ -154,4 +159,68 @@ def test_a_file_in_the_way_is_a_clear_error(warehouse_path: Path, tmp_path: Path
     con = connect(warehouse_path, read_only=True)
     with pytest.raises(WarehouseError, match="not a directory"):
         export_parquet(con, target)
+    con.close()
+
+
+def _files(out: Path) -> dict[str, int]:
+    """Every Parquet file of an export, by path, with its inode."""
+    return {str(p.relative_to(out)): p.stat().st_ino for p in out.rglob("*.parquet")}
+
+
+def _contents(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, list[tuple[object, ...]]]:
+    contents = {}
+    for table in sorted(_tables(con)):
+        columns = con.execute(
+            "SELECT string_agg('\"' || column_name || '\"', ', ' ORDER BY column_index) "
+            "FROM duckdb_columns() WHERE table_name = ?",
+            [table],
+        ).fetchall()[0][0]
+        query = f"SELECT {columns} FROM {_read(out, table)} ORDER BY ALL"
+        contents[table] = con.execute(query).fetchall()
+    return contents
+
+
+def test_an_unchanged_warehouse_rewrites_nothing(tmp_path: Path) -> None:
+    con = build_real_warehouse(tmp_path / "w.duckdb")
+    out = tmp_path / "parquet"
+    first = export_parquet(con, out)
+    files = _files(out)
+    again = export_parquet(con, out)
+    assert first.reused == 0 and first.written == len(files)
+    assert (again.written, again.reused) == (0, len(files))
+    assert _files(out) == files, "every file is the previous export's, hard-linked"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging left"
+    con.close()
+
+
+def test_a_changed_study_rewrites_only_its_shard_of_the_changed_table(tmp_path: Path) -> None:
+    con = build_real_warehouse(tmp_path / "w.duckdb")
+    out = tmp_path / "parquet"
+    export_parquet(con, out)
+    before = _files(out)
+    con.execute(
+        "UPDATE studies SET brief_title = brief_title || ' (amended)' WHERE nct_id = 'NCT06690827'"
+    )
+    summary = export_parquet(con, out)
+    after = _files(out)
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert changed == {f"studies/{SHARD_COLUMN}=27/data_0.parquet"}
+    assert (summary.written, summary.reused) == (1, len(after) - 1)
+    fresh = tmp_path / "fresh"
+    export_parquet(con, fresh)
+    assert _contents(con, out) == _contents(con, fresh)
+    con.close()
+
+
+def test_a_damaged_previous_export_is_rewritten_whole(tmp_path: Path) -> None:
+    con = build_real_warehouse(tmp_path / "w.duckdb")
+    out = tmp_path / "parquet"
+    export_parquet(con, out)
+    (out / MANIFEST_NAME).write_text("{not json")
+    shutil.rmtree(out / "studies" / f"{SHARD_COLUMN}=27")
+    summary = export_parquet(con, out)
+    assert summary.reused == 0
+    fresh = tmp_path / "fresh"
+    export_parquet(con, fresh)
+    assert _contents(con, out) == _contents(con, fresh)
     con.close()
