@@ -26,6 +26,7 @@ from flows.paths import DB_ENV_VAR
 if TYPE_CHECKING:
     from flows.settings import Settings
     from flows.summary import RunSummary
+    from registry.types import RegistryVersion
 
 DbOverride = Annotated[
     Path | None,
@@ -133,12 +134,13 @@ def ingest_command(
         raise InputError("give NCT IDs or a search (--query, --condition, ...), not both")
     if since_last_run and not params:
         raise InputError("--since-last-run needs a search (--query, --condition, ...)")
-    ids = None if params else resolve_ids(nct_ids, settings.watchlist)
+    ids = None if params else resolve_ids(nct_ids, settings.watchlist)  # bad input: now
     summary = _run_flow(
         settings,
         "ingest",
-        lambda flow: flow(
-            nct_ids=ids,
+        lambda flow, version: flow(
+            nct_ids=ids if nct_ids else None,  # none given: the watchlist and tracked trials
+            registry_version=version,
             db=str(settings.db),
             registry_url=settings.registry_url,
             watchlist=str(settings.watchlist),
@@ -187,7 +189,7 @@ def backfill_command(
     _run_flow(
         settings,
         "backfill_history",
-        lambda flow: flow(
+        lambda flow, _version: flow(
             nct_ids=ids,
             db=str(settings.db),
             registry_url=settings.registry_url,
@@ -221,7 +223,7 @@ def load_bulk_command(
     _run_flow(
         settings,
         "load_bulk",
-        lambda flow: flow(
+        lambda flow, _version: flow(
             path=str(path),
             db=str(settings.db),
             export_parquet=settings.export and not no_export,
@@ -253,7 +255,7 @@ def sweep_command(
     _run_flow(
         settings,
         "sweep",
-        lambda flow: flow(
+        lambda flow, _version: flow(
             db=str(settings.db),
             registry_url=settings.registry_url,
             query=search_params(query=query) or None,
@@ -305,20 +307,23 @@ def serve_command(
 def _run_flow(
     settings: Settings,
     name: str,
-    call: Callable[[Any], Any],
+    call: Callable[[Any, RegistryVersion | None], Any],
     *,
     verbose: bool,
     registry: bool = True,
 ) -> RunSummary:
     """Check the registry answers and the database is free, run flow ``name`` of
-    flows/ingest.py, print its summary."""
+    flows/ingest.py, print its summary. ``call`` gets the flow and the registry's version
+    from the check (a flow that takes it makes one request fewer, and does not wait the
+    politeness interval for its first page)."""
     from models.errors import CtgovError
     from warehouse.database import connect
     from warehouse.lock import run_lock
 
+    version = None
     with run_lock(settings.db):  # fail before Prefect starts (10-20 s): busy, or no registry
         if registry:
-            _check_reachable(settings)
+            version = _check_reachable(settings)
         connect(settings.db).close()
     _use_served_server(settings)
     quiet_prefect_console(verbose)
@@ -328,7 +333,7 @@ def _run_flow(
     flow = getattr(ingest, name)
     err = stderr_console()
     with progress.shown_on(err), err.status(f"running the {name} flow…"):
-        state = call(flow)
+        state = call(flow, version)
     result = state.result(raise_on_failure=False)
     if isinstance(result, CtgovError):
         fail(f"{name} failed: {result}", result.exit_code)
@@ -354,10 +359,10 @@ def _use_served_server(settings: Settings) -> None:
         os.environ["PREFECT_API_URL"] = api
 
 
-def _check_reachable(settings: Settings) -> None:
+def _check_reachable(settings: Settings) -> RegistryVersion | None:
     """One request to ``/api/v2/version`` before Prefect starts (10-20 s): a registry URL that
     does not answer at all (refused, unknown host, timed out) fails now, in one line. A
-    registry that answers with an error status is left to the run's retries."""
+    registry that answers with an error status is left to the run's retries (None)."""
     from flows.pipeline import registry_config
     from registry import RegistryClient
     from registry.errors import RegistryError, RegistryUnavailableError
@@ -365,11 +370,11 @@ def _check_reachable(settings: Settings) -> None:
     config = registry_config(settings).model_copy(update={"max_attempts": 1})
     with RegistryClient(config) as client:
         try:
-            client.version()
+            return client.version()
         except RegistryUnavailableError:
             raise
         except RegistryError:
-            return
+            return None
 
 
 def print_summary(summary: RunSummary) -> None:

@@ -28,6 +28,7 @@ from flows.settings import Settings, settings_with
 from flows.summary import RunSummary, build_summary, to_markdown
 from registry import RegistryClient
 from registry.sources import Source
+from registry.types import RegistryVersion
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE}
 """Inputs can be 600k records: never hash them for a cache key."""
@@ -59,6 +60,7 @@ def run_and_publish(
     build: Callable[[RegistryClient], Source],
     *,
     history: pipeline.HistoryPolicy = "auto",
+    registry_version: RegistryVersion | None = None,
 ) -> RunSummary:
     """Build the source, run it through the pipeline, export, and publish the summary."""
     runner = runner_for(settings.task_runner, workers=settings.workers)
@@ -71,6 +73,7 @@ def run_and_publish(
             progress=progress.report,
             flow_run_id=runtime.flow_run.id,
             runner=runner,
+            registry_version=registry_version,
         )
     return _publish(settings, report)
 
@@ -94,8 +97,13 @@ def ingest(
     query: dict[str, str] | None = None,
     since_last_run: bool = False,
     history: bool | None = None,
+    registry_version: RegistryVersion | None = None,
 ) -> RunSummary:
-    """Fetch the watched trials (or a search) and store a new version of each that changed."""
+    """Fetch the watched trials (or a search) and store a new version of each that changed.
+
+    ``registry_version``: the registry's ``/version`` when the caller has just asked it (the
+    CLI checks the registry answers before Prefect starts); otherwise the run asks.
+    """
     settings = settings_with(
         db=db, registry_url=registry_url, watchlist=watchlist, export=export_parquet,
         history=history,
@@ -106,8 +114,13 @@ def ingest(
             lambda client: sources.query_source(
                 settings, client, query, since_last_run=since_last_run
             ),
+            registry_version=registry_version,
         )
-    return run_and_publish(settings, lambda client: sources.ids_source(settings, client, nct_ids))
+    return run_and_publish(
+        settings,
+        lambda client: sources.ids_source(settings, client, nct_ids),
+        registry_version=registry_version,
+    )
 
 
 @flow(name="backfill_history", log_prints=True)

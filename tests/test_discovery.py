@@ -132,7 +132,9 @@ def test_discover_runs_the_default_queries_against_the_registry(env: Path) -> No
     )
 
 
-def test_discover_add_tracks_the_best_and_the_watchlist_ingest_fetches_them(env: Path) -> None:
+def test_discover_add_tracks_the_best_and_the_watchlist_ingest_fetches_them(
+    env: Path, prefect_harness: None
+) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["discover", "--add", "2"])
     assert result.exit_code == 0, result.output
@@ -151,6 +153,13 @@ def test_discover_add_tracks_the_best_and_the_watchlist_ingest_fetches_them(env:
     with RegistryClient(killable.config_for(settings.registry_url)) as client:
         asked = sources.ids_source(settings, client, None).nct_ids
     assert asked[0] == SEED and sorted(asked[1:]) == sorted(RELATED)
+    ingested = runner.invoke(app, ["ingest", "--no-export"])
+    assert ingested.exit_code == 0, ingested.output
+    with connect(env, read_only=True) as con:
+        stored = con.execute("SELECT DISTINCT nct_id FROM study_versions ORDER BY 1").fetchall()
+        clock = con.execute("SELECT registry_data_timestamp FROM runs").fetchall()
+    assert [row[0] for row in stored] == sorted([SEED, *RELATED]), "`ctgov ingest` fetches them"
+    assert clock[-1][0] is not None, "the CLI's /version answer reaches the run"
 
     again = runner.invoke(app, ["discover", "--json"])
     candidates = json.loads(again.output)["candidates"]
