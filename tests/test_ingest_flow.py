@@ -38,7 +38,11 @@ def test_flow_stores_exports_and_publishes_a_summary(
     prefect_harness: None, server: ImitationServer, db_path: Path
 ) -> None:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
     from flows.ingest import ingest
 
@@ -51,9 +55,13 @@ def test_flow_stores_exports_and_publishes_a_summary(
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ctgov-ingest-summary"]))
-        )
-    markdown = artifacts[-1].data
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["ctgov-ingest-summary"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+            )
+        )  # this run's own: other tests' runs share the session's Prefect server
+    (artifact,) = artifacts
+    markdown = artifact.data
     assert isinstance(markdown, str)
     for nct, count in versions_posted_by(server.as_of).items():
         backfilled = count - 1 or ""
