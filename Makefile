@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: ingest test demo lint typecheck unit clock-sweep bench models clean
+.PHONY: ingest test demo lint typecheck unit browser clock-sweep bench models clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest -q
+
+# The static site's tests drive headless Chromium (Debian's package, through Playwright).
+# Installed here when missing on a root shell with apt-get; otherwise those tests fail saying
+# what to install (CTGOV_CHROMIUM may name another Chromium binary).
+browser:
+	@command -v chromium >/dev/null || [ -n "$$CTGOV_CHROMIUM" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (Debian package) for the site's browser tests"; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "warning: no chromium; the site's browser tests will fail: sudo apt-get install -y chromium" >&2; \
+	  fi; }
 
 # The suite again on a shifted clock (libfaketime also shifts DuckDB's now()): just after
 # midnight UTC in a zone still on the previous day, and just before midnight UTC in a zone

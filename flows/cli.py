@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from flows import cli_discovery, cli_quality, cli_runs, cli_sql, cli_tracking
+from flows import cli_discovery, cli_quality, cli_runs, cli_site, cli_sql, cli_tracking
 from flows.cli_common import CtgovGroup
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ cli_tracking.register(app)
 cli_sql.register(app)
 cli_quality.register(app)
 cli_discovery.register(app)
+cli_site.register(app)
 
 
 if __name__ == "__main__":

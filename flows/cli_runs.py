@@ -107,6 +107,13 @@ def ingest_command(
             "--strict", help="exit 2 when the registry has no study for an ID [env CTGOV_STRICT]"
         ),
     ] = False,
+    site: Annotated[
+        bool | None,
+        typer.Option(
+            "--site/--no-site",
+            help="rebuild the static site (ctgov report) after the run [env CTGOV_SITE]",
+        ),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Fetch trials (the watchlist, given IDs, or a search) and store a new version of each
@@ -121,7 +128,7 @@ def ingest_command(
 
     settings = settings_with(
         db=db, registry_url=registry_url, watchlist=watchlist, strict=strict or None,
-        history=history,
+        history=history, site=site,
     )  # fmt: skip
     params = search_params(
         query=query,
@@ -148,10 +155,13 @@ def ingest_command(
             query=params or None,
             since_last_run=since_last_run,
             history=settings.history,
+            site=settings.site,
             return_state=True,
         ),
         verbose=verbose,
     )
+    if settings.site:
+        print(f"site: {settings.site_out / 'index.html'}")
     if settings.strict and summary.not_found:
         from flows.summary import UnknownIdsError
 

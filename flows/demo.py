@@ -4,7 +4,8 @@ Starts the imitation registry on 127.0.0.1 on a day well into NCT06690827's life
 ingest run already stores the registry's history of each watched trial; then runs the ingest
 flow once per later simulated day on which a watched trial changes, and prints the history of
 NCT06690827 (on the registry's clock), what changed last, and the record as the registry
-showed it on a day before the first run. The server stops when the demo ends, also on Ctrl-C
+showed it on a day before the first run; then builds the static site (``ctgov report``) dated
+the last simulated day and prints its path. The server stops when the demo ends, also on Ctrl-C
 (it runs in this process, in a thread).
 """
 
@@ -17,12 +18,13 @@ from pathlib import Path
 from rich.console import Console
 
 from flows import quiet_prefect_console
-from flows.paths import DEFAULT_WATCHLIST_PATH
+from flows.paths import DEFAULT_WATCHLIST_PATH, site_dir
 from flows.summary import event_lines
 from flows.watchlist import load_watchlist
 from imitation import Catalog, ImitationServer
 from warehouse import history
 from warehouse.database import connect
+from warehouse.site import build_site
 
 DEMO_DIR = Path("data/demo")
 DEMO_TRIAL = "NCT06690827"
@@ -72,6 +74,9 @@ def run_demo(workdir: Path = DEMO_DIR) -> None:
         app([*command, "--db", str(db)], standalone_mode=False)
     console.rule(f"ctgov show {DEMO_TRIAL} --as-of {earlier} (before the first run)")
     console.print(as_of_line(db, before_first_run(days)), highlight=False)
+    console.rule("ctgov report (the static site)")
+    site = build_site(db, site_dir(db), until=days[-1])
+    console.print(f"site of {len(site.trials)} trials: {site.index}", highlight=False)
     console.print(f'\nThe demo database is {db}; try: ctgov sql --db {db} "SELECT * FROM runs"')
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, runtime, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline, progress, sources
@@ -41,6 +41,19 @@ EVENT_CAP = 100
 def export(settings: Settings) -> dict[str, int]:
     """Rewrite the Parquet export atomically."""
     return pipeline.export(settings)
+
+
+@task(name="site", **TASK_OPTIONS)
+def publish_site(settings: Settings) -> str:
+    """Rebuild the static site and link it from the run's artifacts."""
+    index = pipeline.build_site(settings).resolve()
+    create_link_artifact(
+        key="ctgov-site",
+        link=index.as_uri(),
+        link_text=f"static site of {settings.db.name}",
+        description="The trials, their timelines and changes (ctgov report), rebuilt by this run.",
+    )
+    return str(index)
 
 
 @task(name="summarise", **TASK_OPTIONS)
@@ -81,6 +94,8 @@ def run_and_publish(
 def _publish(settings: Settings, report: pipeline.RunReport) -> RunSummary:
     if settings.export:
         export(settings)
+    if settings.site:
+        publish_site(settings)
     summary = build_summary(report)
     summarise(summary)
     get_run_logger().info(summary.headline())
@@ -98,15 +113,17 @@ def ingest(
     since_last_run: bool = False,
     history: bool | None = None,
     registry_version: RegistryVersion | None = None,
+    site: bool | None = None,
 ) -> RunSummary:
-    """Fetch the watched trials (or a search) and store a new version of each that changed.
+    """Fetch the watched trials (or a search) and store a new version of each that changed;
+    ``site`` (or ``CTGOV_SITE``) rebuilds the static site after the run and links it.
 
     ``registry_version``: the registry's ``/version`` when the caller has just asked it (the
     CLI checks the registry answers before Prefect starts); otherwise the run asks.
     """
     settings = settings_with(
         db=db, registry_url=registry_url, watchlist=watchlist, export=export_parquet,
-        history=history,
+        history=history, site=site,
     )  # fmt: skip
     if query is not None:
         return run_and_publish(

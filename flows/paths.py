@@ -16,10 +16,13 @@ DEFAULT_DB_PATH = Path("data/ctgov.duckdb")
 DEFAULT_WATCHLIST_PATH = Path("watchlist.toml")
 PARQUET_DIR_NAME = "parquet"
 """The export's directory name beside its database."""
+SITE_DIR_NAME = "site"
+"""The static site's directory name beside its database."""
 
 ENV_PREFIX = "CTGOV_"
 DB_ENV_VAR = f"{ENV_PREFIX}DB"
 PARQUET_DIR_ENV_VAR = f"{ENV_PREFIX}PARQUET_DIR"
+SITE_DIR_ENV_VAR = f"{ENV_PREFIX}SITE_DIR"
 
 
 def export_dir(db: Path, parquet_dir: Path | None = None) -> Path:
@@ -29,3 +32,9 @@ def export_dir(db: Path, parquet_dir: Path | None = None) -> Path:
     never lands in another database's directory.
     """
     return parquet_dir if parquet_dir is not None else db.parent / PARQUET_DIR_NAME
+
+
+def site_dir(db: Path, given: Path | None = None) -> Path:
+    """The static site of ``db``: ``given`` when set, else ``site/`` beside ``db`` (the same
+    rule as the export)."""
+    return given if given is not None else db.parent / SITE_DIR_NAME

@@ -25,6 +25,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import orjson
@@ -435,6 +436,15 @@ def last_success_date(settings: Settings, source_key: str) -> date | None:
         con.close()
     found = rows[0][0] if rows else None
     return found if isinstance(found, date) else None
+
+
+def build_site(settings: Settings, until: date | None = None) -> Path:
+    """Rebuild the static site of ``settings.db`` (``ctgov report``'s default set of trials,
+    dated ``until``, default today in UTC); returns its index page."""
+    from warehouse.site import build_site as build
+
+    day = until or datetime.now(UTC).date()
+    return build(settings.db, settings.site_out, until=day).index
 
 
 def export(settings: Settings) -> dict[str, int]:

@@ -12,7 +12,13 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from flows.paths import DEFAULT_DB_PATH, DEFAULT_WATCHLIST_PATH, ENV_PREFIX, export_dir
+from flows.paths import (
+    DEFAULT_DB_PATH,
+    DEFAULT_WATCHLIST_PATH,
+    ENV_PREFIX,
+    export_dir,
+    site_dir,
+)
 from models.errors import InputError
 from registry.bulk import DEFAULT_BULK_BATCH_SIZE
 from registry.config import (
@@ -88,6 +94,12 @@ class Settings(BaseSettings):
         description="memory DuckDB may use during a bulk load (e.g. 1GB, 4GB)",
     )
     export: bool = Field(True, description="write the Parquet export after each run")
+    site: bool = Field(
+        False, description="rebuild the static site (ctgov report) after each ingest run"
+    )
+    site_dir: Path | None = Field(
+        None, description="where the static site goes; default: site/ beside the database"
+    )
     strict: bool = Field(
         False, description="make an ID the registry does not know an error (exit 2), not a note"
     )
@@ -105,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def export_dir(self) -> Path:
         return export_dir(self.db, self.parquet_dir)
+
+    @property
+    def site_out(self) -> Path:
+        return site_dir(self.db, self.site_dir)
 
 
 class SettingsError(InputError):

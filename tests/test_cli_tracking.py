@@ -266,7 +266,9 @@ def test_every_command_has_an_example_and_a_db_option(command: str) -> None:
     assert "--db" in result.stdout
 
 
-HEAVY_MODULES = ("prefect", "httpx", "pydantic_settings", "tenacity", "models.generated")
+HEAVY_MODULES = (
+    "prefect", "httpx", "pydantic_settings", "tenacity", "models.generated", "plotly", "jinja2",
+)  # fmt: skip
 """What the read-only commands must not import: seconds of start-up they never use."""
 
 READ_ONLY_COMMANDS = [
