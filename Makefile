@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_normalize
 	$(BIN)/python -m bench.bench_models
 	$(BIN)/python -m bench.bench_ingest
+	$(BIN)/python -m bench.bench_scale
 
 models: $(STAMP)
 	$(BIN)/python -m models.codegen

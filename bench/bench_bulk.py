@@ -50,16 +50,18 @@ start = time.perf_counter()
 out = {}
 if kind == "ours":
     from flows import pipeline
-    from flows.runners import runner_for
     from flows.settings import Settings
     from registry.bulk import BulkSource
     settings = Settings(db=Path(args["db"]), export=False, bulk_batch_size=args["batch"])
-    runner = runner_for(args["runner"], workers=args["workers"])
-    report = pipeline.run_source(settings, BulkSource(Path(args["path"]), batch_size=args["batch"]),
-                                 history="off", hold=True, runner=runner)
-    getattr(runner, "close", lambda: None)()
+    from flows.runners import planning
+    with planning(args["runner"], workers=args["workers"]) as runner:
+        report = pipeline.run_source(
+            settings, BulkSource(Path(args["path"]), batch_size=args["batch"]),
+            history="off", hold=True, runner=runner)
     c = report.counts
     out = {"studies": report.studies, "new": c.new, "changed": c.changed, "unchanged": c.unchanged}
+    import dataclasses
+    out["stages"] = dataclasses.asdict(report.stages)
 elif kind == "export":
     from warehouse.database import connect
     from warehouse.export import export_parquet
@@ -160,7 +162,9 @@ def main() -> None:
     parser.add_argument("--dlt-studies", type=int, default=2_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=2_000)
-    parser.add_argument("--runner", default="processes", choices=["serial", "processes"])
+    parser.add_argument(
+        "--runner", default="processes", choices=["serial", "threads", "processes", "dask"]
+    )
     parser.add_argument("--work", type=Path, help="keep files here (default: a temp dir)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ctgov-bench-"))

@@ -23,8 +23,9 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline, progress, sources
 from flows.prefect_events import emit_study_events
-from flows.runners import runner_for
+from flows.runners import planning
 from flows.settings import Settings, settings_with
+from flows.shared_limits import shared_limits
 from flows.summary import RunSummary, build_summary, to_markdown
 from registry import RegistryClient
 from registry.sources import Source
@@ -76,8 +77,13 @@ def run_and_publish(
     registry_version: RegistryVersion | None = None,
 ) -> RunSummary:
     """Build the source, run it through the pipeline, export, and publish the summary."""
-    runner = runner_for(settings.task_runner, workers=settings.workers)
-    with RegistryClient(pipeline.registry_config(settings)) as client:
+    with (
+        shared_limits(settings.requests_per_minute) as limiter,
+        planning(
+            settings.task_runner, workers=settings.workers, dask_address=settings.dask_address
+        ) as runner,
+        RegistryClient(pipeline.registry_config(settings), rate_limiter=limiter) as client,
+    ):
         report = pipeline.run_source(
             settings,
             build(client),
@@ -161,8 +167,15 @@ def backfill_history(
 def load_bulk(path: str, db: str | None = None, export_parquet: bool | None = None) -> RunSummary:
     """Load the registry's bulk download (a zip or a folder of NN/NCTxxxxxxxx.json files)."""
     settings = settings_with(db=db, export=export_parquet)
-    runner = runner_for(settings.task_runner, workers=settings.workers, bulk=True)
-    try:
+    with (
+        shared_limits(settings.requests_per_minute),
+        planning(
+            settings.task_runner,
+            workers=settings.workers,
+            bulk=True,
+            dask_address=settings.dask_address,
+        ) as runner,
+    ):
         report = pipeline.run_source(
             settings,
             sources.bulk_source(settings, Path(path)),
@@ -172,10 +185,6 @@ def load_bulk(path: str, db: str | None = None, export_parquet: bool | None = No
             hold=True,
             runner=runner,
         )
-    finally:
-        close = getattr(runner, "close", None)
-        if close is not None:
-            close()
     return _publish(settings, report)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -104,6 +104,25 @@ class SerialRunner:
 
 
 @dataclass
+class StageTimes:
+    """Where a run's seconds went, in the writer's process (``bench/bench_scale.py`` reads it).
+
+    ``plan_s`` is planning done in this process (the serial runner plans when a batch is
+    submitted); ``wait_s`` is the writer idle, waiting for a runner's plan. The writer's own
+    share is ``source_s + state_s + write_s``: what no number of planning workers shortens.
+    """
+
+    source_s: float = 0.0
+    """Reading the source's batches (registry pages, bulk files)."""
+    state_s: float = 0.0
+    """Reading the warehouse's state of each batch and settling unchanged studies."""
+    plan_s: float = 0.0
+    wait_s: float = 0.0
+    write_s: float = 0.0
+    """Applying plans, one transaction each."""
+
+
+@dataclass
 class RunReport:
     """What a run did, for the summary, the artifact and the CLI (bounded in size)."""
 
@@ -123,6 +142,7 @@ class RunReport:
     resumed_from: Any = None
     described: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     """NCT ID → (overall status, brief title) of the current version, for the results."""
+    stages: StageTimes = field(default_factory=StageTimes)
 
 
 @dataclass
@@ -197,6 +217,7 @@ def run_source(
                 source=source.description,
             )
         tally = _Tally()
+        stages = StageTimes()
         try:
             if registry_version is None and client is not None:
                 registry_version = client.version()
@@ -206,13 +227,16 @@ def run_source(
                         run_id, registry_version.api_version, registry_version.data_timestamp
                     )
             fetch_history = _history_source(settings, source, client, history)
-            for batch, plan in _planned(session, source, runner, run_id, resume, fetch_history):
+            planned = _planned(session, source, runner, run_id, resume, fetch_history, stages)
+            for batch, plan in planned:
+                began = time.perf_counter()
                 with session.connection() as con:
                     apply_plan(
                         con,
                         plan,
                         Progress(source.key, len(batch.studies), source.total()),
                     )
+                stages.write_s += time.perf_counter() - began
                 tally.add(plan, batch)
                 progress(source.kind, tally.studies, source.total())
             notes = dict(getattr(source, "notes", {}))
@@ -246,6 +270,7 @@ def run_source(
         detail_truncated=tally.truncated,
         resumed_from=resume,
         described=described,
+        stages=stages,
     )
 
 
@@ -272,6 +297,7 @@ def _planned(
     run_id: str,
     resume: Any,
     fetch_history: HistorySource | None,
+    stages: StageTimes,
 ) -> Iterator[tuple[Batch, Plan]]:
     """Each batch with its plan, in source order, planning up to ``runner.window`` ahead.
 
@@ -282,12 +308,16 @@ def _planned(
 
     def settle() -> tuple[Batch, Plan]:
         done_batch, future, _, unchanged = inflight.popleft()
-        return done_batch, merge_plans(future.result(), unchanged)
+        began = time.perf_counter()
+        plan = future.result()
+        stages.wait_s += time.perf_counter() - began
+        return done_batch, merge_plans(plan, unchanged)
 
-    for batch in source.batches(resume):
+    for batch in _timed(source.batches(resume), stages):
         ids = {s.nct_id for s in batch.studies} | set(batch.missing)
         while inflight and any(ids & pending for _, _, pending, _ in inflight):
             yield settle()
+        began = time.perf_counter()
         with session.connection() as con:
             states = read_states(con, batch)
         if fetch_history is not None:
@@ -298,11 +328,27 @@ def _planned(
         unchanged, rest = split_unchanged(batch, states, run_id=run_id, when=when)
         rest_states = {nct_id: states[nct_id] for nct_id in _named(rest) if nct_id in states}
         planner = runner if rest.studies or rest.missing or rest.index else _IN_PROCESS
-        inflight.append((batch, planner.submit(rest, rest_states, run_id, when), ids, unchanged))
+        submitted = time.perf_counter()
+        stages.state_s += submitted - began
+        future = planner.submit(rest, rest_states, run_id, when)
+        stages.plan_s += time.perf_counter() - submitted
+        inflight.append((batch, future, ids, unchanged))
         while len(inflight) >= max(runner.window, 1):
             yield settle()
     while inflight:
         yield settle()
+
+
+def _timed(batches: Iterable[Batch], stages: StageTimes) -> Iterator[Batch]:
+    """The source's batches, the time spent producing each added to ``stages.source_s``."""
+    iterator = iter(batches)
+    while True:
+        began = time.perf_counter()
+        batch = next(iterator, None)
+        stages.source_s += time.perf_counter() - began
+        if batch is None:
+            return
+        yield batch
 
 
 _IN_PROCESS = SerialRunner()
@@ -448,13 +494,19 @@ def build_site(settings: Settings, until: date | None = None) -> Path:
 
 
 def export(settings: Settings) -> dict[str, int]:
-    """Write the Parquet export; returns rows per table."""
+    """Write the Parquet export (and publish it to ``settings.export_url``, if set); returns
+    rows per table."""
     con = connect(settings.db)
     try:
-        summary = export_parquet(con, settings.export_dir)
+        if settings.export_url:
+            from warehouse.object_export import export_to_object_store
+
+            rows = export_to_object_store(con, settings.export_url, settings.export_dir).rows
+        else:
+            rows = export_parquet(con, settings.export_dir).rows
     finally:
         con.close()
-    return dict(summary.rows)
+    return dict(rows)
 
 
 def _left_out(notes: dict[str, str]) -> str | None:

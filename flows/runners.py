@@ -1,4 +1,4 @@
-"""Where batches are planned: in this process, on worker processes, or on a Dask cluster.
+"""Where batches are planned: in this process, on threads, on worker processes, or on Dask.
 
 Planning (parse, validate, hash, diff, events, normalized rows) is CPU-bound, independent per
 batch and needs no warehouse connection; writing is serial. A runner takes a batch and the
@@ -7,9 +7,15 @@ order it submitted them, ``window`` batches behind the planning.
 
 * :class:`~flows.pipeline.SerialRunner`: plan in this process (the default for small runs);
   the writer builds the normalized rows in the warehouse.
+* :class:`ThreadRunner`: plan on ``workers`` threads of this process (pydantic, orjson and
+  DuckDB release the GIL for part of the work); one scratch DuckDB per thread.
 * :class:`ProcessRunner`: plan on ``workers`` local processes (``concurrent.futures``); each
   builds normalized rows in its own scratch DuckDB and ships them as Arrow tables.
-* ``flows.dask_runner.DaskRunner`` (issue 11): the same on a Dask cluster under Prefect.
+* :class:`flows.dask_runner.DaskRunner`: the same on a Dask cluster: a local one of
+  ``workers`` processes, or an existing one (``CTGOV_DASK_ADDRESS``). Workers never open the
+  warehouse; the plans come back to the one writer.
+
+Every runner plans with :func:`plan_on_worker`, so the result is the same row for row.
 
 >>> runner_for("auto", workers=2)
 SerialRunner(window=1, normalizer=None)
@@ -19,7 +25,10 @@ ProcessRunner(workers=2, window=3)
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ProcessPoolExecutor
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -30,19 +39,43 @@ from models.payload import Batch
 from warehouse.plan import Plan, StudyState, plan_batch
 from warehouse.scratch import ScratchNormalizer
 
-RunnerKind = Literal["serial", "processes"]
+RunnerKind = Literal["serial", "threads", "processes", "dask"]
+RUNNER_KINDS: tuple[str, ...] = ("auto", "serial", "threads", "processes", "dask")
 
-_NORMALIZER: ScratchNormalizer | None = None
+_LOCAL = threading.local()
 
 
-def _plan_in_worker(
+def plan_on_worker(
     batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
 ) -> Plan:
-    """A worker's planning call: one scratch database per worker process, reused."""
-    global _NORMALIZER
-    if _NORMALIZER is None:
-        _NORMALIZER = ScratchNormalizer()
-    return plan_batch(batch, states, run_id=run_id, when=when, normalizer=_NORMALIZER)
+    """A worker's planning call: one scratch database per worker thread, reused (a DuckDB
+    connection is not shared between threads)."""
+    normalizer: ScratchNormalizer | None = getattr(_LOCAL, "normalizer", None)
+    if normalizer is None:
+        normalizer = ScratchNormalizer()
+        _LOCAL.normalizer = normalizer
+    return plan_batch(batch, states, run_id=run_id, when=when, normalizer=normalizer)
+
+
+@dataclass
+class ThreadRunner:
+    """Plans batches on ``workers`` threads of this process, ``window`` batches in flight."""
+
+    workers: int = 2
+    window: int = 3
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+
+    def submit(
+        self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
+    ) -> Future[Plan]:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="ctgov-plan")
+        return self._pool.submit(plan_on_worker, batch, states, run_id, when)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 @dataclass
@@ -58,7 +91,7 @@ class ProcessRunner:
     ) -> Future[Plan]:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self._pool.submit(_plan_in_worker, batch, states, run_id, when)
+        return self._pool.submit(plan_on_worker, batch, states, run_id, when)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -66,13 +99,35 @@ class ProcessRunner:
             self._pool = None
 
 
-def runner_for(kind: str, *, workers: int, bulk: bool = False) -> PlanRunner:
+def runner_for(
+    kind: str, *, workers: int, bulk: bool = False, dask_address: str | None = None
+) -> PlanRunner:
     """The runner a setting names (``CTGOV_TASK_RUNNER``); ``auto`` plans bulk loads on
     processes and everything else in this process."""
     if kind == "auto":
         kind = "processes" if bulk and workers > 1 else "serial"
     if kind == "serial":
         return SerialRunner()
+    if kind == "threads":
+        return ThreadRunner(workers=workers, window=workers + 1)
     if kind == "processes":
         return ProcessRunner(workers=workers, window=workers + 1)
-    raise InputError(f"unknown task runner {kind!r}; use auto, serial or processes")
+    if kind == "dask":
+        from flows.dask_runner import DaskRunner
+
+        return DaskRunner(workers=workers, address=dask_address, window=workers + 1)
+    raise InputError(f"unknown task runner {kind!r}; use one of {', '.join(RUNNER_KINDS)}")
+
+
+@contextmanager
+def planning(
+    kind: str, *, workers: int, bulk: bool = False, dask_address: str | None = None
+) -> Iterator[PlanRunner]:
+    """:func:`runner_for`, closed (pool, cluster) when the run ends, however it ends."""
+    runner = runner_for(kind, workers=workers, bulk=bulk, dask_address=dask_address)
+    try:
+        yield runner
+    finally:
+        close = getattr(runner, "close", None)
+        if close is not None:
+            close()

@@ -70,13 +70,18 @@ class Settings(BaseSettings):
     )
     task_runner: str = Field(
         "auto",
-        description="where batches are planned: serial, processes, dask, or auto (processes "
-        "for bulk loads, serial otherwise)",
+        description="where batches are planned: serial, threads, processes, dask, or auto "
+        "(processes for bulk loads, serial otherwise)",
+    )
+    dask_address: str | None = Field(
+        None,
+        description="scheduler of an existing Dask cluster for the dask runner (e.g. "
+        "tcp://10.0.0.5:8786); default: a local cluster of `workers` processes",
     )
     workers: int = Field(
         default_factory=lambda: max(1, os.cpu_count() or 1),
         gt=0,
-        description="planning workers for the processes and dask runners",
+        description="planning workers for the threads, processes and dask runners",
     )
     lock_wait_s: float = Field(
         DEFAULT_WRITE_WAIT_S,
@@ -94,6 +99,11 @@ class Settings(BaseSettings):
         description="memory DuckDB may use during a bulk load (e.g. 1GB, 4GB)",
     )
     export: bool = Field(True, description="write the Parquet export after each run")
+    export_url: str | None = Field(
+        None,
+        description="also publish the export to object storage, s3://bucket/prefix "
+        "(CTGOV_S3_ENDPOINT and AWS_* for the connection)",
+    )
     site: bool = Field(
         False, description="rebuild the static site (ctgov report) after each ingest run"
     )

@@ -32,7 +32,7 @@ from registry.errors import (
     StudyNotFoundError,
     excerpt,
 )
-from registry.ratelimit import RateLimiter
+from registry.ratelimit import RateLimiter, SlotLimiter
 from registry.retry import RETRYABLE_STATUSES, TransientFailure, build_retrying, parse_retry_after
 from registry.types import FetchResult, Page, RawStudy, RegistryVersion, compact_json
 
@@ -81,7 +81,7 @@ class RegistryClient:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: SlotLimiter | None = None,
     ) -> None:
         self.config = config or RegistryConfig()
         self._sleep = sleep

@@ -17,8 +17,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 SECONDS_PER_MINUTE = 60.0
+
+
+class SlotLimiter(Protocol):
+    """What a client needs of a limiter: wait for the next request slot, return the wait."""
+
+    def acquire(self) -> float: ...
 
 
 class RateLimiter:

@@ -1,0 +1,89 @@
+"""Planning on a Dask cluster: a local one of ``workers`` processes, or an existing one.
+
+The pipeline submits each batch and the warehouse's state of its studies to the cluster;
+a worker plans it (:func:`flows.runners.plan_on_worker`: parse, validate, hash, diff, events,
+normalized rows in its own scratch DuckDB) and the plan comes back to the one writer, which
+applies plans in the order they were submitted. Workers never open the warehouse, so an
+existing cluster (``CTGOV_DASK_ADDRESS=tcp://scheduler:8786``) only needs this package
+installed on its workers.
+
+Dask's ``distributed`` is used directly rather than through a Prefect task per batch: the
+pipeline stays Prefect-free (testable, and a 600k-study load creates no per-batch task runs),
+and a flow under ``prefect-dask``'s ``DaskTaskRunner`` can hand its cluster's address here.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from models.errors import CtgovError
+from models.payload import Batch
+from warehouse.plan import Plan, StudyState
+
+
+class DaskUnavailableError(CtgovError):
+    """The dask runner was asked for but Dask is not installed or its cluster does not answer."""
+
+
+@dataclass
+class DaskRunner:
+    """Plans batches on Dask workers, ``window`` batches in flight."""
+
+    workers: int = 2
+    address: str | None = None
+    window: int = 3
+    _client: Any = field(default=None, init=False, repr=False)
+    _cluster: Any = field(default=None, init=False, repr=False)
+
+    def submit(
+        self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
+    ) -> Future[Plan]:
+        from flows.runners import plan_on_worker
+
+        client = self._connect()
+        future: Future[Plan] = client.submit(
+            plan_on_worker, batch, states, run_id, when, pure=False
+        )  # a distributed.Future: .result() like concurrent.futures'
+        return future
+
+    @property
+    def dashboard(self) -> str | None:
+        return None if self._client is None else str(self._client.dashboard_link)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise DaskUnavailableError(
+                "CTGOV_TASK_RUNNER=dask needs Dask: pip install 'ctgov-warehouse[dask]'"
+            ) from None
+        try:
+            if self.address:
+                self._client = Client(self.address, timeout="20s")  # type: ignore[no-untyped-call]
+            else:
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
+        except OSError as exc:
+            where = self.address or "a local cluster"
+            raise DaskUnavailableError(f"cannot reach the Dask cluster at {where}: {exc}") from None
+        return self._client

@@ -1,0 +1,134 @@
+"""Every plan runner gives the warehouse a serial run gives, row for row: threads, processes
+and a local Dask cluster of two worker processes, for a bulk load and for an ingest by IDs
+that backfills history (the batches the planner sees differ: history comes in per study)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.generate import synthetic_studies, write
+from flows import pipeline
+from flows.dask_runner import DaskRunner
+from flows.runners import ProcessRunner, ThreadRunner, planning, runner_for
+from flows.settings import Settings
+from imitation import ImitationServer
+from models.errors import InputError
+from registry import RegistryClient
+from registry.bulk import BulkSource
+from registry.sources import IdsSource
+from tests import killable
+from warehouse.database import connect
+
+PER_RUN_TABLES = {"runs", "run_progress", "observations", "source_cursors"}
+"""Tables whose rows say when and by which run, not what the warehouse holds."""
+PER_RUN_COLUMNS = {"run_id", "observed_at", "occurred_at", "event_id", "since", "indexed_at"}
+
+
+def contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows without the columns that name a run or its clock, sorted."""
+    with connect(db, read_only=True) as con:
+        tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                "AND NOT internal ORDER BY 1"
+            ).fetchall()
+            if name not in PER_RUN_TABLES and not name.startswith("schema_")
+        ]
+        result = {}
+        for table in tables:
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "AND schema_name = 'main' ORDER BY column_index",
+                    [table],
+                ).fetchall()
+                if name not in PER_RUN_COLUMNS
+            ]
+            listed = ", ".join(f'CAST("{c}" AS VARCHAR)' for c in columns)
+            rows = con.execute(f'SELECT {listed} FROM "{table}"').fetchall()
+            result[table] = sorted(rows, key=repr)
+    return result
+
+
+@pytest.fixture(scope="module")
+def dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dump") / "bulk"
+    write(synthetic_studies(240), folder, as_dir=True)
+    return folder
+
+
+def bulk_load(dump: Path, db: Path, runner: object) -> None:
+    settings = Settings(db=db, export=False, bulk_batch_size=40)
+    pipeline.run_source(
+        settings,
+        BulkSource(dump, batch_size=40),
+        history="off",
+        hold=True,
+        runner=runner,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="module")
+def serial_bulk(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("serial") / "w.duckdb"
+    bulk_load(dump, db, runner_for("serial", workers=1))
+    return db
+
+
+@pytest.fixture(scope="module")
+def dask_runner() -> Iterator[DaskRunner]:
+    runner = DaskRunner(workers=2, window=3)
+    yield runner
+    runner.close()
+
+
+@pytest.mark.parametrize("kind", ["threads", "processes"])
+def test_a_bulk_load_on_local_workers_equals_a_serial_one(
+    kind: str, dump: Path, serial_bulk: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    with planning(kind, workers=2) as runner:
+        assert isinstance(runner, ThreadRunner | ProcessRunner)
+        bulk_load(dump, db, runner)
+    expected = contents(serial_bulk)
+    assert sum(len(rows) for rows in expected.values()) > 240 * 10
+    assert contents(db) == expected
+
+
+def test_a_bulk_load_on_a_two_worker_dask_cluster_equals_a_serial_one(
+    dask_runner: DaskRunner, dump: Path, serial_bulk: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    bulk_load(dump, db, dask_runner)
+    pids = set(dask_runner._client.run(os.getpid).values())
+    assert len(pids) == 2 and os.getpid() not in pids  # two worker processes did the planning
+    assert contents(db) == contents(serial_bulk)
+
+
+def test_an_ingest_with_history_on_dask_equals_a_serial_one(
+    dask_runner: DaskRunner, tmp_path: Path
+) -> None:
+    ids = killable.served()[:6]
+    results = []
+    with ImitationServer(as_of=killable.DAY) as server:
+        for name, runner in (("serial", runner_for("serial", workers=1)), ("dask", dask_runner)):
+            db = tmp_path / name / "w.duckdb"
+            db.parent.mkdir()
+            settings = Settings(db=db, registry_url=server.url, export=False, batch_size=2)
+            with RegistryClient(killable.config_for(server.url)) as client:
+                pipeline.run_source(settings, IdsSource(client, ids), client=client, runner=runner)
+            results.append(contents(db))
+    serial, dask = results
+    assert len(serial["study_versions"]) > len(ids)  # history came in too
+    assert dask == serial
+
+
+def test_an_unknown_runner_is_bad_input() -> None:
+    with pytest.raises(InputError, match=r"unknown task runner 'gpu'.*serial, threads"):
+        runner_for("gpu", workers=2)
