@@ -21,7 +21,7 @@ import typer
 
 from flows.cli_common import DbOption, fail
 from flows.output import print_table, stdout_console
-from flows.paths import DEFAULT_DB_PATH, PARQUET_DIR_ENV_VAR, export_dir
+from flows.paths import DEFAULT_DB_PATH, EXPORT_URL_ENV_VAR, PARQUET_DIR_ENV_VAR, export_dir
 from warehouse.console import OutputFormat, format_result, run_query
 from warehouse.schema_doc import DEFAULT_SCHEMA_DOC, schema_doc_is_current, write_schema_doc
 
@@ -64,29 +64,48 @@ def sql_command(
 
 def export_command(
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--out",
-            help=f"export directory [env {PARQUET_DIR_ENV_VAR}; default: parquet/ beside --db]",
+            help=f"export directory, or s3://bucket/prefix [env {PARQUET_DIR_ENV_VAR} or "
+            f"{EXPORT_URL_ENV_VAR}; default: parquet/ beside --db]",
         ),
     ] = None,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
-    """Write every table to Parquet, partitioned by nct_shard, replacing the export atomically.
+    """Write every table to Parquet, partitioned by nct_shard, replacing the export atomically;
+    to object storage (s3://bucket/prefix: each table a new generation, the manifest last),
+    the local export beside the database is the staging copy.
 
     Example: ctgov export --db data/ctgov.duckdb --out data/parquet
     """
     from warehouse.database import connect
     from warehouse.export import export_parquet
 
-    target = export_dir(db, out or _env_path(PARQUET_DIR_ENV_VAR))
+    url = out if out and out.startswith("s3://") else None
+    if out is None and os.environ.get(EXPORT_URL_ENV_VAR):
+        url = os.environ[EXPORT_URL_ENV_VAR]
+    local = export_dir(db, None if url else (Path(out) if out else _env_path(PARQUET_DIR_ENV_VAR)))
     con = connect(db, read_only=True)
     try:
-        summary = export_parquet(con, target)
+        if url:
+            from warehouse.object_export import export_to_object_store
+
+            remote = export_to_object_store(con, url, local)
+            summary = remote.local
+        else:
+            summary = export_parquet(con, local)
     finally:
         con.close()
     console = stdout_console()
-    console.print(f"exported to {summary.out_dir}")
+    if url:
+        kept = len(summary.rows) - len(remote.uploaded)
+        console.print(
+            f"exported to {url} ({len(remote.uploaded)} table(s) uploaded, {kept} unchanged; "
+            f"staged in {summary.out_dir})"
+        )
+    else:
+        console.print(f"exported to {summary.out_dir}")
     rows = [
         [name, str(count), "nct_shard=NN/" if name in summary.partitioned else "one file"]
         for name, count in summary.rows.items()

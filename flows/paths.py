@@ -23,6 +23,7 @@ ENV_PREFIX = "CTGOV_"
 DB_ENV_VAR = f"{ENV_PREFIX}DB"
 PARQUET_DIR_ENV_VAR = f"{ENV_PREFIX}PARQUET_DIR"
 SITE_DIR_ENV_VAR = f"{ENV_PREFIX}SITE_DIR"
+EXPORT_URL_ENV_VAR = f"{ENV_PREFIX}EXPORT_URL"
 
 
 def export_dir(db: Path, parquet_dir: Path | None = None) -> Path:
