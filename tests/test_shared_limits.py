@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect.client.orchestration import get_client
@@ -64,10 +65,9 @@ def test_a_run_waits_while_another_holds_the_writer_slot(
         with concurrency(WRITER_LIMIT, occupy=1, strict=True):
             worker = threading.Thread(target=run)
             worker.start()
-            assert not done.wait(8), "the run went ahead while another held the writer slot"
+            assert not _waited_for(done.is_set, 8), "the run went ahead of the writer slot"
             assert not db.exists() or _stored(db) == 0
-        worker.join(timeout=120)
-    assert done.is_set()
+        assert _waited_for(done.is_set, 120), "the run never got the writer slot"
     assert _stored(db) == 1
 
 
@@ -82,11 +82,21 @@ def test_two_processes_worth_of_limiters_share_one_budget(prefect_harness: None)
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    assert _waited_for(lambda: not any(t.is_alive() for t in threads), 60)
     elapsed = time.monotonic() - started
     # six requests at two a second: at least ~2.5 s apart in all (each alone allows 100/s)
     assert elapsed >= 2.0, f"six shared slots took only {elapsed:.2f} s"
+
+
+def _waited_for(condition: Callable[[], bool], seconds: float) -> bool:
+    """Poll with sleeps: timed waits on threads (Event.wait, join) wait on an absolute deadline,
+    which libfaketime's shifted clock (make clock-sweep) pushes hours away."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
 
 
 def _stored(db: Path) -> int:
