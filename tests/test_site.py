@@ -329,3 +329,23 @@ def test_the_ingest_flow_rebuilds_the_site_and_links_it(
         )
     (artifact,) = artifacts
     assert f"({index.resolve().as_uri()})" in str(artifact.data)
+
+
+def test_without_ids_the_site_shows_the_tracked_trials_else_refuses_a_huge_one(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    import warehouse.site as site
+    from warehouse.tracked import track_seeds
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(built.db, db)
+    monkeypatch.setattr(site, "MAX_UNNAMED_TRIALS", 2)
+    with pytest.raises(site.SiteError, match="holds 3 studies and none is tracked"):
+        build_site(db, tmp_path / "all", until=built.until)
+    with connect(db) as con:
+        track_seeds(con, [TRIAL], datetime(2025, 1, 1, tzinfo=UTC))
+    summary = build_site(db, tmp_path / "tracked", until=built.until)
+    assert summary.trials == (TRIAL,)
+    assert "seed" in (summary.index).read_text("utf-8")
