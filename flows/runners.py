@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,18 +58,21 @@ def plan_on_worker(
 
 
 @dataclass
-class ThreadRunner:
-    """Plans batches on ``workers`` threads of this process, ``window`` batches in flight."""
+class _PoolRunner:
+    """Plans batches on a ``concurrent.futures`` pool of ``workers``, ``window`` in flight."""
 
     workers: int = 2
     window: int = 3
-    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _pool: Executor | None = field(default=None, init=False, repr=False)
+
+    def _executor(self) -> Executor:
+        raise NotImplementedError
 
     def submit(
         self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
     ) -> Future[Plan]:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="ctgov-plan")
+            self._pool = self._executor()
         return self._pool.submit(plan_on_worker, batch, states, run_id, when)
 
     def close(self) -> None:
@@ -79,24 +82,19 @@ class ThreadRunner:
 
 
 @dataclass
-class ProcessRunner:
-    """Plans batches on ``workers`` local processes, ``window`` batches in flight."""
+class ThreadRunner(_PoolRunner):
+    """Plans batches on ``workers`` threads of this process."""
 
-    workers: int = 2
-    window: int = 3
-    _pool: ProcessPoolExecutor | None = field(default=None, init=False, repr=False)
+    def _executor(self) -> Executor:
+        return ThreadPoolExecutor(self.workers, thread_name_prefix="ctgov-plan")
 
-    def submit(
-        self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
-    ) -> Future[Plan]:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self._pool.submit(plan_on_worker, batch, states, run_id, when)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+@dataclass
+class ProcessRunner(_PoolRunner):
+    """Plans batches on ``workers`` local processes."""
+
+    def _executor(self) -> Executor:
+        return ProcessPoolExecutor(max_workers=self.workers)
 
 
 def runner_for(

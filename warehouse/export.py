@@ -117,7 +117,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> ExportSumma
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(out_dir)
-        staging = out_dir.parent / f".{out_dir.name}.export-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        staging = staging_dir(out_dir)
         staging.mkdir()
     except OSError as exc:
         raise WarehouseError(
@@ -153,7 +153,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> ExportSumma
         (staging / MANIFEST_NAME).write_text(
             json.dumps(summary.to_manifest(), indent=2) + "\n", "utf-8"
         )
-        _swap_into_place(staging, out_dir)
+        swap_into_place(staging, out_dir)
     except duckdb.Error as exc:
         shutil.rmtree(staging, ignore_errors=True)
         first_line = str(exc).splitlines()[0]
@@ -298,6 +298,12 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def staging_dir(out_dir: Path) -> Path:
+    """A fresh staging directory's path beside ``out_dir``, named so that
+    :func:`remove_stale_staging` finds it once its process is gone."""
+    return out_dir.parent / f".{out_dir.name}.export-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
 def remove_stale_staging(out_dir: Path) -> list[Path]:
     """Remove what killed exports left beside ``out_dir`` (``.<name>.export-<pid>-…`` and
     ``.<name>.retired-<pid>-…`` whose process is gone); returns what was removed.
@@ -327,8 +333,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Make ``staging`` become ``out_dir``; the previous export, if any, is removed after."""
+def swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Make ``staging`` become ``out_dir`` (one atomic exchange where Linux allows); the
+    previous directory, if any, is removed after. The static site uses it too."""
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return

@@ -6,14 +6,13 @@
 No server and no network: every script and style the pages use is written into the output
 directory (plotly.js included), links between pages are relative, so the directory opens from
 the file system and can be published as it is. The site is rebuilt whole into a staging
-directory beside the output and swapped in, so a reader never sees half of two builds.
+directory beside the output and swapped in as the Parquet export is
+(:func:`warehouse.export.swap_into_place`), so a reader never sees half of two builds.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from warehouse.database import connect
 from warehouse.errors import WarehouseError
+from warehouse.export import remove_stale_staging, staging_dir, swap_into_place
 from warehouse.site import data
 from warehouse.site.render import write_site
 
@@ -67,13 +67,14 @@ def build_site(
     finally:
         con.close()
     shown = {row.nct_id for row in rows}
-    staging = out_dir.parent / f".{out_dir.name}.build-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_dir)
+    staging = staging_dir(out_dir)
     try:
         written = write_site(
             staging, rows, pages, [e for e in events if e.nct_id in shown], until=until, days=days
         )
-        _swap(staging, out_dir)
+        swap_into_place(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return SiteSummary(out_dir, tuple(sorted(shown)), written)
@@ -92,15 +93,6 @@ def _check_found(rows: Sequence[data.TrialRow], asked: Sequence[str] | None, db:
         raise SiteError(
             f"not in {db}: {', '.join(missing)}; `ctgov ingest {' '.join(missing)}` stores them"
         )
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Put the new build in place of the old one (two renames; the old one is removed)."""
-    old = out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}"
-    if out_dir.exists():
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 __all__ = ["DEFAULT_RECENT_DAYS", "SiteError", "SiteSummary", "build_site"]
