@@ -7,15 +7,18 @@ applies plans in the order they were submitted. Workers never open the warehouse
 existing cluster (``CTGOV_DASK_ADDRESS=tcp://scheduler:8786``) only needs this package
 installed on its workers.
 
-Dask's ``distributed`` is used directly rather than through a Prefect task per batch: the
-pipeline stays Prefect-free (testable, and a 600k-study load creates no per-batch task runs),
-and a flow under ``prefect-dask``'s ``DaskTaskRunner`` can hand its cluster's address here.
+This runner uses Dask's ``distributed`` directly, so the pipeline stays Prefect-free and
+testable; the flows plan through ``prefect-dask`` instead (:mod:`flows.prefect_dask`: one
+Prefect task run per batch), with the same planning function.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +26,15 @@ from typing import Any
 from models.errors import CtgovError
 from models.payload import Batch
 from warehouse.plan import Plan, StudyState
+
+
+@contextmanager
+def quiet_large_graphs() -> Iterator[None]:
+    """Silence ``distributed``'s "Sending large graph" warning: a batch (megabytes of JSON) is
+    the task's data by design, sent once to the one worker that plans it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        yield
 
 
 class DaskUnavailableError(CtgovError):
@@ -45,9 +57,10 @@ class DaskRunner:
         from flows.runners import plan_on_worker
 
         client = self._connect()
-        future: Future[Plan] = client.submit(
-            plan_on_worker, batch, states, run_id, when, pure=False
-        )  # a distributed.Future: .result() like concurrent.futures'
+        with quiet_large_graphs():
+            future: Future[Plan] = client.submit(
+                plan_on_worker, batch, states, run_id, when, pure=False
+            )  # a distributed.Future: .result() like concurrent.futures'
         return future
 
     @property

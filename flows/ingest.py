@@ -22,8 +22,8 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline, progress, sources
+from flows.prefect_dask import flow_planning
 from flows.prefect_events import emit_study_events
-from flows.runners import planning
 from flows.settings import Settings, settings_with
 from flows.shared_limits import shared_limits
 from flows.summary import RunSummary, build_summary, to_markdown
@@ -79,9 +79,7 @@ def run_and_publish(
     """Build the source, run it through the pipeline, export, and publish the summary."""
     with (
         shared_limits(settings.requests_per_minute) as limiter,
-        planning(
-            settings.task_runner, workers=settings.workers, dask_address=settings.dask_address
-        ) as runner,
+        flow_planning(settings) as runner,
         RegistryClient(pipeline.registry_config(settings), rate_limiter=limiter) as client,
     ):
         report = pipeline.run_source(
@@ -169,12 +167,7 @@ def load_bulk(path: str, db: str | None = None, export_parquet: bool | None = No
     settings = settings_with(db=db, export=export_parquet)
     with (
         shared_limits(settings.requests_per_minute),
-        planning(
-            settings.task_runner,
-            workers=settings.workers,
-            bulk=True,
-            dask_address=settings.dask_address,
-        ) as runner,
+        flow_planning(settings, bulk=True) as runner,
     ):
         report = pipeline.run_source(
             settings,

@@ -68,6 +68,12 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
     return None
 
 
+class PlanFuture(Protocol):
+    """A plan being made: a ``concurrent.futures``, Dask or Prefect future."""
+
+    def result(self) -> Plan: ...
+
+
 class PlanRunner(Protocol):
     """Where plans are made: in this process, on threads, on Dask workers."""
 
@@ -76,7 +82,7 @@ class PlanRunner(Protocol):
 
     def submit(
         self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
-    ) -> Future[Plan]: ...
+    ) -> PlanFuture: ...
 
 
 @dataclass
@@ -304,7 +310,7 @@ def _planned(
     Studies whose payload is their head's are settled here (one observation each) and never
     shipped to the runner; only the rest of a batch is planned.
     """
-    inflight: deque[tuple[Batch, Future[Plan], set[str], Plan]] = deque()
+    inflight: deque[tuple[Batch, PlanFuture, set[str], Plan]] = deque()
 
     def settle() -> tuple[Batch, Plan]:
         done_batch, future, _, unchanged = inflight.popleft()

@@ -13,7 +13,8 @@ order it submitted them, ``window`` batches behind the planning.
   builds normalized rows in its own scratch DuckDB and ships them as Arrow tables.
 * :class:`flows.dask_runner.DaskRunner`: the same on a Dask cluster: a local one of
   ``workers`` processes, or an existing one (``CTGOV_DASK_ADDRESS``). Workers never open the
-  warehouse; the plans come back to the one writer.
+  warehouse; the plans come back to the one writer. (The flows plan on Dask through
+  ``prefect-dask`` instead: :mod:`flows.prefect_dask`.)
 
 Every runner plans with :func:`plan_on_worker`, so the result is the same row for row.
 
