@@ -435,21 +435,12 @@ def _plan_head(
     update: dict[str, Any] = {"nct_id": state.nct_id, "max_version": max_version,
                               "position": current.position}  # fmt: skip
     if link is not None:
-        for key in ("observed_at", "registry_version", "payload_hash", "record", "markup"):
+        for key in ("observed_at", "registry_version", "payload_hash", "markup"):
             update[key] = link.get(key)
     plan.head_updates.append(update)
 
 
 def _head_row(state: StudyState, current: _Item, max_version: int) -> dict[str, Any]:
-    if current.raw is not None:
-        text = current.raw.text
-    else:
-        held = state.records.get(current.version or 0)
-        if held is None:
-            raise KeyError(
-                f"{state.nct_id} v{current.version}: the new head's record is not loaded"
-            )
-        text = compact_json(held[0])
     return {
         "nct_id": state.nct_id,
         "version": current.version,
@@ -463,7 +454,6 @@ def _head_row(state: StudyState, current: _Item, max_version: int) -> dict[str, 
         "valid_from": current.valid_from,
         "markup": current.markup,
         "missing": state.missing,
-        "record": text,
     }
 
 

@@ -138,7 +138,6 @@ HEAD_SCHEMA = pa.schema(
         ("valid_from", pa.timestamp("us", tz="UTC")),
         ("markup", pa.string()),
         ("missing", pa.bool_()),
-        ("record", pa.string()),
     ]
 )
 
@@ -150,7 +149,6 @@ HEAD_UPDATE_SCHEMA = pa.schema(
         ("observed_at", pa.timestamp("us", tz="UTC")),
         ("registry_version", pa.int32()),
         ("payload_hash", pa.string()),
-        ("record", pa.string()),
         ("markup", pa.string()),
         ("missing", pa.bool_()),
     ]
