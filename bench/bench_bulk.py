@@ -62,6 +62,13 @@ if kind == "ours":
     out = {"studies": report.studies, "new": c.new, "changed": c.changed, "unchanged": c.unchanged}
     import dataclasses
     out["stages"] = dataclasses.asdict(report.stages)
+elif kind == "flow":
+    import os
+    os.environ.update({"CTGOV_TASK_RUNNER": args["runner"], "CTGOV_WORKERS": str(args["workers"]),
+                       "CTGOV_BULK_BATCH_SIZE": str(args["batch"])})
+    from flows.ingest import load_bulk
+    summary = load_bulk(path=args["path"], db=args["db"], export_parquet=False)
+    out = {"studies": summary.studies, "pipeline_s": summary.seconds}
 elif kind == "export":
     from warehouse.database import connect
     from warehouse.export import export_parquet

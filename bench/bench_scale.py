@@ -14,6 +14,9 @@ reports where the writer's process spent its time (``flows.pipeline.StageTimes``
 * plan: planning in the writer's process (all of it when serial; shipping when on Dask);
 * wait: the writer idle, waiting for a worker's plan.
 
+Then the ``load_bulk`` flow itself with ``CTGOV_TASK_RUNNER=dask`` (``prefect-dask``'s
+``DaskTaskRunner``, one ``plan-batch`` task run per batch), to show what Prefect adds.
+
 Projection for a 600k load on W workers, from the measured costs per study (the serial
 run's planning P, the Dask run's writer-side cost M, both scaled to 600k): T(W) ≈ max(M, P / W).
 It assumes planning workers on their own cores and a scheduler that keeps up; the bound on
@@ -60,7 +63,17 @@ def main() -> None:
             "ours", path=str(zip_path), db=str(db), runner=runner, workers=workers,
             batch=args.batch,
         )  # fmt: skip
+    flow = phase(
+        "flow", path=str(zip_path), db=str(work / "flow.duckdb"), runner="dask",
+        workers=args.workers, batch=args.batch,
+    )  # fmt: skip
     report(runs, n, args.workers)
+    print(
+        f"\nthe load_bulk flow on prefect-dask ({args.workers} workers, a plan-batch task run "
+        f"per batch): {flow['seconds']:.1f} s in all, {flow['pipeline_s']:.1f} s of pipeline "
+        f"({n / flow['pipeline_s']:.0f} studies/s; the direct Dask run: "
+        f"{runs['dask']['seconds']:.1f} s); the rest is Prefect's temporary server and flow run"
+    )
     print(f"\nmachine: {_machine()}; batch {args.batch}; files in {work}")
 
 
