@@ -1,7 +1,7 @@
 """Planning on a Dask cluster: a local one of ``workers`` processes, or an existing one.
 
 The pipeline submits each batch and the warehouse's state of its studies to the cluster;
-a worker plans it (:func:`flows.runners.plan_on_worker`: parse, validate, hash, diff, events,
+a worker plans it (:func:`flows.plan_worker.plan_on_worker`: parse, validate, hash, diff, events,
 normalized rows in its own scratch DuckDB) and the plan comes back to the one writer, which
 applies plans in the order they were submitted. Workers never open the warehouse, so an
 existing cluster (``CTGOV_DASK_ADDRESS=tcp://scheduler:8786``) only needs this package
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flows.plan_worker import plan_on_worker
 from models.errors import CtgovError
 from models.payload import Batch
 from warehouse.plan import Plan, StudyState
@@ -54,8 +55,6 @@ class DaskRunner:
     def submit(
         self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
     ) -> Future[Plan]:
-        from flows.runners import plan_on_worker
-
         client = self._connect()
         with quiet_large_graphs():
             future: Future[Plan] = client.submit(

@@ -9,7 +9,7 @@ to the one writer in the flow's process and is dropped once written.
 
 Outside a flow (library calls, tests of the pipeline) the same setting gives
 :class:`flows.dask_runner.DaskRunner`, which submits to ``distributed`` directly; both plan
-with :func:`flows.runners.plan_on_worker`, so the warehouse is the same row for row.
+with :func:`flows.plan_worker.plan_on_worker`, so the warehouse is the same row for row.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.dask_runner import DaskUnavailableError, quiet_large_graphs
 from flows.pipeline import PlanFuture, PlanRunner
-from flows.runners import plan_on_worker, planning
+from flows.plan_worker import plan_on_worker
+from flows.runners import planning
 from flows.settings import Settings
 from models.payload import Batch
 from warehouse.plan import Plan, StudyState

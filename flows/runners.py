@@ -16,7 +16,8 @@ order it submitted them, ``window`` batches behind the planning.
   warehouse; the plans come back to the one writer. (The flows plan on Dask through
   ``prefect-dask`` instead: :mod:`flows.prefect_dask`.)
 
-Every runner plans with :func:`plan_on_worker`, so the result is the same row for row.
+Every runner plans with :func:`flows.plan_worker.plan_on_worker`, so the result is the same
+row for row.
 
 >>> runner_for("auto", workers=2)
 SerialRunner(window=1, normalizer=None)
@@ -26,7 +27,6 @@ ProcessRunner(workers=2, window=3)
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,28 +35,13 @@ from datetime import datetime
 from typing import Literal
 
 from flows.pipeline import PlanRunner, SerialRunner
+from flows.plan_worker import plan_on_worker
 from models.errors import InputError
 from models.payload import Batch
-from warehouse.plan import Plan, StudyState, plan_batch
-from warehouse.scratch import ScratchNormalizer
+from warehouse.plan import Plan, StudyState
 
 RunnerKind = Literal["serial", "threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("auto", "serial", "threads", "processes", "dask")
-
-_LOCAL = threading.local()
-
-
-def plan_on_worker(
-    batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
-) -> Plan:
-    """A worker's planning call: one scratch database per worker thread, reused (a DuckDB
-    connection is not shared between threads)."""
-    normalizer: ScratchNormalizer | None = getattr(_LOCAL, "normalizer", None)
-    if normalizer is None:
-        normalizer = ScratchNormalizer()
-        _LOCAL.normalizer = normalizer
-    return plan_batch(batch, states, run_id=run_id, when=when, normalizer=normalizer)
-
 
 @dataclass
 class _PoolRunner:
