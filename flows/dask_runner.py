@@ -42,6 +42,24 @@ class DaskUnavailableError(CtgovError):
     """The dask runner was asked for but Dask is not installed or its cluster does not answer."""
 
 
+def local_cluster_options(workers: int) -> dict[str, Any]:
+    """A local cluster of ``workers`` single-threaded processes (planning holds the GIL), quiet
+    and without a dashboard: for ``distributed.LocalCluster`` and ``prefect-dask`` alike."""
+    return {
+        "n_workers": workers,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": None,
+        "silence_logs": logging.ERROR,
+    }
+
+
+def unreachable(address: str | None, exc: OSError) -> DaskUnavailableError:
+    """The one-line error of a cluster that does not answer (or a local one that cannot start)."""
+    where = address or "a local cluster"
+    return DaskUnavailableError(f"cannot reach the Dask cluster at {where}: {exc}")
+
+
 @dataclass
 class DaskRunner:
     """Plans batches on Dask workers, ``window`` batches in flight."""
@@ -87,15 +105,9 @@ class DaskRunner:
             if self.address:
                 self._client = Client(self.address, timeout="20s")  # type: ignore[no-untyped-call]
             else:
-                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                options = local_cluster_options(self.workers)
+                self._cluster = LocalCluster(**options)  # type: ignore[no-untyped-call]
                 self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
         except OSError as exc:
-            where = self.address or "a local cluster"
-            raise DaskUnavailableError(f"cannot reach the Dask cluster at {where}: {exc}") from None
+            raise unreachable(self.address, exc) from None
         return self._client

@@ -14,9 +14,7 @@ with :func:`flows.plan_worker.plan_on_worker`, so the warehouse is the same row 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,10 +22,15 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.dask_runner import DaskUnavailableError, quiet_large_graphs
+from flows.dask_runner import (
+    DaskUnavailableError,
+    local_cluster_options,
+    quiet_large_graphs,
+    unreachable,
+)
 from flows.pipeline import PlanFuture, PlanRunner
 from flows.plan_worker import plan_on_worker
-from flows.runners import planning
+from flows.runners import closing_runner, planning
 from flows.settings import Settings
 from models.payload import Batch
 from warehouse.plan import Plan, StudyState
@@ -81,40 +84,26 @@ class PrefectDaskRunner:
         if self.address:
             runner = DaskTaskRunner(address=self.address, client_kwargs={"timeout": "20s"})
         else:
-            runner = DaskTaskRunner(
-                cluster_kwargs={
-                    "n_workers": self.workers,
-                    "threads_per_worker": 1,
-                    "processes": True,
-                    "dashboard_address": None,
-                    "silence_logs": logging.ERROR,
-                }
-            )
+            runner = DaskTaskRunner(cluster_kwargs=local_cluster_options(self.workers))
         try:
             self._runner = self._stack.enter_context(runner)
         except OSError as exc:
-            where = self.address or "a local cluster"
-            raise DaskUnavailableError(f"cannot reach the Dask cluster at {where}: {exc}") from None
+            raise unreachable(self.address, exc) from None
         return self._runner
 
 
-@contextmanager
-def flow_planning(settings: Settings, *, bulk: bool = False) -> Iterator[PlanRunner]:
+def flow_planning(settings: Settings, *, bulk: bool = False) -> AbstractContextManager[PlanRunner]:
     """The runner ``settings`` names, for a flow: ``dask`` through ``prefect-dask``; the others
     as :func:`flows.runners.planning` gives them. Closed when the run ends, however it ends."""
-    if settings.task_runner != "dask":
-        with planning(
-            settings.task_runner,
-            workers=settings.workers,
-            bulk=bulk,
-            dask_address=settings.dask_address,
-        ) as runner:
-            yield runner
-        return
-    dask = PrefectDaskRunner(
-        workers=settings.workers, address=settings.dask_address, window=settings.workers + 1
+    if settings.task_runner == "dask":
+        return closing_runner(
+            PrefectDaskRunner(
+                workers=settings.workers, address=settings.dask_address, window=settings.workers + 1
+            )
+        )
+    return planning(
+        settings.task_runner,
+        workers=settings.workers,
+        bulk=bulk,
+        dask_address=settings.dask_address,
     )
-    try:
-        yield dask
-    finally:
-        dask.close()

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -42,6 +42,7 @@ from warehouse.plan import Plan, StudyState
 
 RunnerKind = Literal["serial", "threads", "processes", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("auto", "serial", "threads", "processes", "dask")
+
 
 @dataclass
 class _PoolRunner:
@@ -103,12 +104,16 @@ def runner_for(
     raise InputError(f"unknown task runner {kind!r}; use one of {', '.join(RUNNER_KINDS)}")
 
 
-@contextmanager
 def planning(
     kind: str, *, workers: int, bulk: bool = False, dask_address: str | None = None
-) -> Iterator[PlanRunner]:
+) -> AbstractContextManager[PlanRunner]:
     """:func:`runner_for`, closed (pool, cluster) when the run ends, however it ends."""
-    runner = runner_for(kind, workers=workers, bulk=bulk, dask_address=dask_address)
+    return closing_runner(runner_for(kind, workers=workers, bulk=bulk, dask_address=dask_address))
+
+
+@contextmanager
+def closing_runner(runner: PlanRunner) -> Iterator[PlanRunner]:
+    """``runner``, its ``close`` (pool, cluster) called when the block ends, however it ends."""
     try:
         yield runner
     finally:
