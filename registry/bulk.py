@@ -8,7 +8,8 @@ the NCT ID: ``35/NCT02252835.json``. Each file has the shape of ``GET /studies/{
 Files are read in name order, ``batch_size`` at a time, and passed on as their text exactly
 as stored (parsed only if the planner needs to: an unchanged study costs its hash). A file
 whose name is not an NCT ID, or whose text is not a JSON object naming that study, becomes a
-rejection kept with its payload, never a stop. The cursor is the last file name of a batch.
+rejection kept with its payload, never a stop; so does a member the zip cannot give back
+(a damaged download). The cursor is the last file name of a batch.
 
 >>> source = BulkSource(Path("ctg-studies.json.zip"), batch_size=1000)   # doctest: +SKIP
 >>> next(source.batches()).studies[0].nct_id                               # doctest: +SKIP
@@ -19,9 +20,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,7 @@ import orjson
 from models.errors import InputError
 from models.nct import InvalidNctIdError, normalize_nct_id
 from models.payload import Batch, RawStudy, Rejection
+from registry.read_ahead import read_ahead
 
 DEFAULT_BULK_BATCH_SIZE = 2000
 """Files per batch (one transaction): each batch has a fixed cost of some 0.1 s of SQL
@@ -85,6 +91,11 @@ class BulkSource:
         return self._names
 
     def batches(self, resume: Any = None) -> Iterator[Batch]:
+        """The batches from the first file after ``resume`` on, each read while the caller
+        handles the one before."""
+        return read_ahead(self._batches(resume))
+
+    def _batches(self, resume: Any) -> Iterator[Batch]:
         names = self.names()
         start = 0
         if isinstance(resume, str) and resume:
@@ -95,7 +106,12 @@ class BulkSource:
                 studies: list[RawStudy] = []
                 rejections: list[Rejection] = []
                 for name in chunk:
-                    study, rejection = read_study(name, reader.read(name))
+                    try:
+                        data = reader.read(name)
+                    except (zipfile.BadZipFile, zlib.error) as exc:
+                        rejections.append(damaged(name, exc))
+                        continue
+                    study, rejection = read_study(name, data)
                     if study is not None:
                         studies.append(study)
                     if rejection is not None:
@@ -114,6 +130,17 @@ class BulkSource:
             return
         with zipfile.ZipFile(self.path) as archive:
             yield _ZipReader(archive)
+
+
+def damaged(name: str, error: Exception) -> Rejection:
+    """A zip member that cannot be read back (its CRC or its deflate stream is wrong)."""
+    matched = STUDY_FILE.search(name)
+    return Rejection(
+        matched.group(1) if matched else None,
+        "parse",
+        f"{name}: damaged in the zip ({error}); download the bulk file again",
+        None,
+    )
 
 
 def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | None]:
@@ -147,6 +174,17 @@ def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | Non
     return RawStudy(nct_id, None, text), None
 
 
+ZIP_FIELDS = {
+    "header_offset": "q",
+    "compress_size": "q",
+    "file_size": "q",
+    "CRC": "L",
+    "flag_bits": "L",
+    "compress_type": "L",
+}
+"""What reading one zip member needs of its ``ZipInfo``, with each array's type code."""
+
+
 class _Reader:
     def names(self) -> list[str]:
         raise NotImplementedError
@@ -156,18 +194,41 @@ class _Reader:
 
 
 class _ZipReader(_Reader):
+    """A zip's study files, each found by name.
+
+    ``zipfile`` keeps a ``ZipInfo`` per entry, ~670 bytes each (measured: 67 MB for 100,000
+    entries, 400 MB for the registry's 600,000, held for the whole load). This keeps the
+    sorted names and the six numbers a read needs in arrays (~100 bytes an entry), drops the
+    archive's own list, and rebuilds a ``ZipInfo`` for each file it reads.
+    """
+
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self.archive = archive
+        infos = sorted(
+            (i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")),
+            key=attrgetter("filename"),
+        )
+        self._names = [info.filename for info in infos]
+        self._numbers = {
+            field: array(code, (getattr(info, field) for info in infos))
+            for field, code in ZIP_FIELDS.items()
+        }
+        del infos
+        archive.filelist.clear()
+        archive.NameToInfo.clear()
 
     def names(self) -> list[str]:
-        return [
-            info.filename
-            for info in self.archive.infolist()
-            if not info.is_dir() and info.filename.endswith(".json")
-        ]
+        return self._names
 
     def read(self, name: str) -> bytes:
-        return self.archive.read(name)
+        at = bisect_left(self._names, name)
+        if at == len(self._names) or self._names[at] != name:
+            raise KeyError(f"{name} is not a study file in {self.archive.filename}")
+        info = zipfile.ZipInfo(name)
+        for field, numbers in self._numbers.items():
+            setattr(info, field, numbers[at])
+        with self.archive.open(info) as member:
+            return member.read()
 
 
 class _DirectoryReader(_Reader):

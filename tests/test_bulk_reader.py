@@ -1,0 +1,96 @@
+"""The bulk source's zip reader and its read-ahead thread."""
+
+from __future__ import annotations
+
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from registry.bulk import BulkSource
+from registry.read_ahead import read_ahead
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDIES = ROOT / "imitation" / "data" / "studies"
+
+
+def _real_studies() -> list[Path]:
+    return sorted(STUDIES.glob("NCT*.json"))[:6]
+
+
+def _zip(path: Path, files: list[Path]) -> Path:
+    """Some members deflated, some stored: the reader rebuilds both kinds of entry."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for at, study in enumerate(files):
+            method = zipfile.ZIP_DEFLATED if at % 2 else zipfile.ZIP_STORED
+            archive.write(study, f"{study.stem[-2:]}/{study.name}", compress_type=method)
+        archive.writestr("README.txt", "not a study")
+    return path
+
+
+def test_a_zip_reads_back_every_study_file_byte_for_byte(tmp_path: Path) -> None:
+    files = _real_studies()
+    source = BulkSource(_zip(tmp_path / "r.zip", files), batch_size=4)
+
+    texts = {s.nct_id: s.text for batch in source.batches() for s in batch.studies}
+
+    assert texts == {f.stem: f.read_bytes().decode("utf-8") for f in files}
+    assert source.names() == sorted(f"{f.stem[-2:]}/{f.name}" for f in files)
+
+
+def test_a_damaged_member_is_a_rejection_and_the_others_still_load(tmp_path: Path) -> None:
+    files = _real_studies()[:3]
+    path = _zip(tmp_path / "r.zip", files)
+    data = bytearray(path.read_bytes())
+    at = data.index(b'"nctId"')
+    data[at + 1 : at + 2] = b"N"
+    path.write_bytes(bytes(data))
+
+    (batch,) = BulkSource(path).batches()
+
+    assert sorted(s.nct_id for s in batch.studies) == [f.stem for f in files[1:]]
+    (rejection,) = batch.rejections
+    assert rejection.nct_id == files[0].stem
+    assert "damaged in the zip" in rejection.error and "CRC" in rejection.error
+
+
+def test_read_ahead_keeps_order_and_reads_on_another_thread() -> None:
+    threads: list[str] = []
+
+    def produced() -> Iterator[int]:
+        for item in range(5):
+            threads.append(threading.current_thread().name)
+            yield item
+
+    assert list(read_ahead(produced())) == [0, 1, 2, 3, 4]
+    assert threads and all(name.startswith("read-ahead") for name in threads)
+
+
+def test_read_ahead_raises_the_source_s_error_at_its_item() -> None:
+    def produced() -> Iterator[int]:
+        yield 1
+        yield 2
+        raise ValueError("file 3 is damaged")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="file 3 is damaged"):
+        for item in read_ahead(produced()):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_read_ahead_closes_the_source_when_the_caller_stops() -> None:
+    closed: list[bool] = []
+
+    def produced() -> Iterator[int]:
+        try:
+            yield from range(100)
+        finally:
+            closed.append(True)
+
+    items = read_ahead(produced())
+    assert next(items) == 0
+    items.close()
+    assert closed == [True]
