@@ -389,15 +389,25 @@ def _check_reachable(settings: Settings) -> RegistryVersion | None:
 
 def print_summary(summary: RunSummary) -> None:
     """The run's headline, a narrow table, what needs a word, notes and events."""
-    from flows.summary import TABLE_HEADERS, advice_lines, event_lines, note_lines, table_rows
+    from flows.summary import (
+        TABLE_HEADERS,
+        TERMINAL_ROWS,
+        advice_lines,
+        event_lines,
+        note_lines,
+        shown_trials,
+        table_rows,
+    )
 
     out = stdout_console()
     out.print(summary.headline())
     if summary.studies > len(summary.trials) or summary.seconds >= 10:
         out.print(summary.rate())
-    if summary.trials:
-        print_table(out, TABLE_HEADERS, table_rows(summary), right={2, 4})
-    for lines in (advice_lines(summary), note_lines(summary), event_lines(summary)):
+    shown = shown_trials(summary)
+    if shown:
+        print_table(out, TABLE_HEADERS, table_rows(summary, shown), right={2, 4})
+    events = event_lines(summary, limit=TERMINAL_ROWS)
+    for lines in (advice_lines(summary), note_lines(summary, shown), events):
         if lines:
             print_listing(out, [["", line] for line in lines])
 

@@ -157,20 +157,24 @@ def advice_lines(summary: RunSummary) -> list[str]:
     if summary.counts.rejected and "rejected" not in named:
         named["rejected"] = [f"{summary.counts.rejected} payload(s)"]
     return [
-        f"{outcome.replace('_', ' ')}: {', '.join(ids)}: {OUTCOME_ADVICE[outcome]}"
+        f"{outcome.replace('_', ' ')}: {_some(ids)}: {OUTCOME_ADVICE[outcome]}"
         for outcome, ids in named.items()
     ]
 
 
-def note_lines(summary: RunSummary) -> list[str]:
-    """Per-trial notes (a history that could not be fetched whole, ...), one line each."""
-    lines = [f"{t.nct_id}: {t.note}" for t in summary.trials if t.note]
-    if summary.truncated:
-        lines.append(
-            f"(the table lists the first {len(summary.trials)} studies; the counts are whole: "
-            "query the observations table for the rest)"
-        )
-    return lines
+def _some(ids: list[str], limit: int = 10) -> str:
+    """``ids`` joined, the first ``limit`` of a long list and how many more."""
+    more = f" and {len(ids) - limit:,} more" if len(ids) > limit else ""
+    return ", ".join(ids[:limit]) + more
+
+
+def note_lines(summary: RunSummary, shown: list[TrialLine] | None = None) -> list[str]:
+    """Per-trial notes (a history that could not be fetched whole, ...) of the ``shown``
+    trials, one line each, and what to run for the rest when the listing is cut short."""
+    trials = summary.trials if shown is None else shown
+    lines = [f"{t.nct_id}: {t.note}" for t in trials if t.note]
+    cut = listing_note(summary, len(trials))
+    return [*lines, cut] if cut else lines
 
 
 def to_markdown(summary: RunSummary) -> str:
@@ -209,10 +213,51 @@ def to_markdown(summary: RunSummary) -> str:
 
 TABLE_HEADERS = ["NCT ID", "outcome", "version", "status", "events"]
 
+TERMINAL_ROWS = 30
+"""Studies the CLI lists of a bigger run, and change events it prints: a bulk load's first
+1,000 "new" rows only pushed the headline and the advice off the screen."""
 
-def table_rows(summary: RunSummary) -> list[list[str]]:
+_PLAIN_OUTCOMES = frozenset({"new", "unchanged"})
+
+
+def shown_trials(summary: RunSummary, limit: int = TERMINAL_ROWS) -> list[TrialLine]:
+    """At most ``limit`` of the run's studies, in NCT ID order: first those that need a look
+    (changed, missing, not found, rejected, an alias, a note, change events), then the rest."""
+    if len(summary.trials) <= limit:
+        return summary.trials
+    first = [t for t in summary.trials if _worth_a_look(t)]
+    rest = [t for t in summary.trials if not _worth_a_look(t)]
+    kept = {id(t) for t in [*first, *rest][:limit]}
+    return [t for t in summary.trials if id(t) in kept]
+
+
+def listing_note(summary: RunSummary, shown: int) -> str | None:
+    """What the CLI says under a table it cut short, and how to see every study."""
+    if shown >= len(summary.trials) and not summary.truncated:
+        return None
+    total = (
+        max(summary.counts.requested, len(summary.trials))
+        if summary.truncated
+        else len(summary.trials)
+    )
+    return (
+        f"(listed {shown:,} of {total:,} studies, those that need a look first; "
+        'the counts are whole: ctgov sql "SELECT nct_id, outcome FROM observations '
+        f"WHERE run_id = '{summary.run_id}'\" lists them all)"
+    )
+
+
+def _worth_a_look(trial: TrialLine) -> bool:
+    return (
+        trial.outcome not in _PLAIN_OUTCOMES
+        or bool(trial.events and trial.outcome != "new")
+        or bool(trial.note or trial.requested_as)
+    )
+
+
+def table_rows(summary: RunSummary, trials: list[TrialLine] | None = None) -> list[list[str]]:
     """The CLI's table: a row per trial (titles and notes are printed apart, so it stays
-    narrow)."""
+    narrow); ``trials`` picks the rows (default: every trial of the summary)."""
     return [
         [
             t.nct_id,
@@ -222,16 +267,24 @@ def table_rows(summary: RunSummary) -> list[list[str]]:
             t.status or "",
             str(len(t.events)) if t.events else "",
         ]
-        for t in summary.trials
+        for t in (summary.trials if trials is None else trials)
     ]
 
 
-def event_lines(summary: RunSummary) -> list[str]:
-    """One readable line per change event, e.g. ``NCT06690827 v2: site added: …``."""
-    return [
+def event_lines(summary: RunSummary, limit: int | None = None) -> list[str]:
+    """One readable line per change event, e.g. ``NCT06690827 v2: site added: …``; past
+    ``limit`` events, the first ``limit`` and a line saying how to see the rest."""
+    events = summary.events
+    lines = [
         f"{nct_id} v{version}: {describe_event(event.event_type, event.details)}"
-        for nct_id, version, event in summary.events
+        for nct_id, version, event in events[:limit]
     ]
+    if limit is not None and len(events) > limit:
+        lines.append(
+            f"(and {len(events) - limit:,} more change events: ctgov changes --since "
+            "<the run's date> lists them)"
+        )
+    return lines
 
 
 def _note(trial: TrialLine) -> str:
