@@ -9,9 +9,10 @@ study whose history arrives.
 A record is read from ``study_versions`` in two steps, because DuckDB scans (and decompresses)
 the whole record column of a filter it cannot answer from an index, and the table's
 two-column key is not used for lookups: the row ids of the wanted versions, from the narrow
-key columns, then each record by row id (one compressed segment). Measured at 100,000
-studies: ~8 ms a record, against ~320 ms for a join that reads the column; past
-:data:`POINT_LOOKUPS` records a batch joins instead.
+key columns, then their records in one ``rowid = ANY(...)`` query, which DuckDB answers from
+the row ids alone. Measured on a 600,000-study warehouse: 20 records in 0.14 s this way,
+against 0.33 s one by one by row id and 2.3 s in one join on the key; 500 in 1.4 s against
+1.7 s.
 
 >>> states = read_states(con, batch)        # doctest: +SKIP
 >>> states["NCT06690827"].current.version   # doctest: +SKIP
@@ -32,10 +33,10 @@ from warehouse.plan import HeldVersion, StudyState
 from warehouse.sql_text import load_sql
 from warehouse.staging import staged
 
-POINT_LOOKUPS = 32
-"""Records a batch reads one by one (by row id); more are read in one join of the column."""
-
-_RECORD_BY_ROWID_SQL = "SELECT CAST(record AS VARCHAR), markup FROM study_versions WHERE rowid = ?"
+_RECORDS_BY_ROWID_SQL = (
+    "SELECT rowid, CAST(record AS VARCHAR), coalesce(markup, 'markdown') "
+    "FROM study_versions WHERE rowid = ANY(?)"
+)
 
 
 def read_states(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, StudyState]:
@@ -113,17 +114,13 @@ def _load_head_records(
         }
     )
     with staged(con, "wanted_versions", keys):
-        if len(wanted) > POINT_LOOKUPS:
-            rows = con.execute(load_sql("state_records.sql", "read")).fetchall()
-        else:
-            located = con.execute(load_sql("state_version_rows.sql", "read")).fetchall()
-            rows = [(nct, version, *_record_at(con, rowid)) for rowid, nct, version in located]
-    for nct_id, version, text, markup in rows:
+        located = con.execute(load_sql("state_version_rows.sql", "read")).fetchall()
+    keys_at = {rowid: (nct_id, version) for rowid, nct_id, version in located}
+    records = con.execute(_RECORDS_BY_ROWID_SQL, [list(keys_at)]).fetchall()
+    if len(records) != len(keys_at):
+        raise LookupError(
+            f"{len(keys_at) - len(records)} study_versions rows vanished between two reads"
+        )
+    for rowid, text, markup in records:
+        nct_id, version = keys_at[rowid]
         states[nct_id].records[version] = (orjson.loads(text), markup)
-
-
-def _record_at(con: duckdb.DuckDBPyConnection, rowid: int) -> tuple[str, str]:
-    rows = con.execute(_RECORD_BY_ROWID_SQL, [rowid]).fetchall()
-    if not rows:
-        raise LookupError(f"study_versions row {rowid} vanished between two reads")
-    return rows[0][0], rows[0][1] or "markdown"
