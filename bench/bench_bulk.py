@@ -15,7 +15,8 @@ changed, it measures, each phase in its own process (so peak RSS is the phase's 
 * the peer: dlt's ``scd2`` merge of the same records into DuckDB (``--dlt-studies`` of them;
   dlt is far slower, so its figure is a rate), first load and the 1 %-changed re-load.
 
-Prints the ratios first, then one row per phase (studies/s, MB/s of JSON, peak RSS, sizes),
+Prints the ratios first, then one row per phase (studies/s, MB/s of JSON, peak RSS of the
+largest process and of all the phase's processes together, sizes),
 then each target met or missed and by how much. Speed is never asserted by tests.
 """
 
@@ -38,14 +39,42 @@ TARGETS = {
     "unchanged re-load ≤ 15 % of first": ("reload_share", 0.15, "<="),
     "1 %-changed re-load ≤ 20 % of first": ("changed_share", 0.20, "<="),
     "600k first load < 10 min (projected)": ("projected_600k_min", 10.0, "<"),
-    "peak RSS < 2 GB": ("peak_rss_gb", 2.0, "<"),
+    "peak RSS < 2 GB (all processes)": ("peak_rss_gb", 2.0, "<"),
     "daily sync of 1,000 updates < 1 min (local)": ("sync_s", 60.0, "<"),
 }
 
 PHASE = r"""
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 from pathlib import Path
 kind, args = sys.argv[1], json.loads(sys.argv[2])
+footprint = [0]
+def _rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(l.split()[1]) / 1024 for l in status if l.startswith("VmRSS")), 0)
+    except OSError:
+        return 0
+def _family():
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    family, grew = {os.getpid()}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return family
+def _sample():
+    while True:
+        footprint[0] = max(footprint[0], sum(_rss_mb(pid) for pid in _family()))
+        time.sleep(0.5)
+if os.path.isdir("/proc"):
+    threading.Thread(target=_sample, daemon=True).start()
 start = time.perf_counter()
 out = {}
 if kind == "ours":
@@ -122,6 +151,7 @@ elif kind == "sync":
 out["seconds"] = time.perf_counter() - start
 out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+out["footprint_mb"] = max(footprint[0], out["rss_mb"])
 print(json.dumps(out))
 """
 
@@ -133,6 +163,7 @@ class Row:
     seconds: float
     json_mb: float
     rss_mb: float
+    footprint_mb: float
     db_mb: float | None = None
     parquet_mb: float | None = None
 
@@ -153,6 +184,13 @@ def phase(kind: str, **args: Any) -> dict[str, Any]:
         raise SystemExit(f"phase {kind} failed:\n{done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def _rss(result: dict[str, Any]) -> tuple[float, float]:
+    """The phase's largest process, and all its processes together (the writer and its
+    planning workers, sampled every half second): the second is what the machine needs."""
+    largest = max(result["rss_mb"], result["children_rss_mb"])
+    return largest, max(result.get("footprint_mb", 0.0), largest)
 
 
 def size_mb(path: Path) -> float:
@@ -194,21 +232,20 @@ def main() -> None:
     rows: list[Row] = []
     first = phase("ours", path=str(zip_path), db=str(db), **ours)
     export = phase("export", db=str(db), out=str(work / "parquet"))
-    rss = max(first["rss_mb"], first["children_rss_mb"])
-    rows.append(Row("ours: first load", n, first["seconds"], json_mb, rss, size_mb(db),
+    rows.append(Row("ours: first load", n, first["seconds"], json_mb, *_rss(first), size_mb(db),
                     size_mb(work / "parquet")))  # fmt: skip
     again = phase("ours", path=str(zip_path), db=str(db), **ours)
-    rows.append(Row("ours: unchanged re-load", n, again["seconds"], json_mb,
-                    max(again["rss_mb"], again["children_rss_mb"]), size_mb(db)))  # fmt: skip
+    rows.append(Row("ours: unchanged re-load", n, again["seconds"], json_mb, *_rss(again),
+                    size_mb(db)))  # fmt: skip
     changed = phase("ours", path=str(changed_zip), db=str(db), **ours)
-    rows.append(Row("ours: 1 %-changed re-load", n, changed["seconds"], json_mb,
-                    max(changed["rss_mb"], changed["children_rss_mb"]), size_mb(db)))  # fmt: skip
+    rows.append(Row("ours: 1 %-changed re-load", n, changed["seconds"], json_mb, *_rss(changed),
+                    size_mb(db)))  # fmt: skip
     sync_ids = sorted(changed_ids)[:1000]
     sync = phase("sync", db=str(db), changed_zip=str(changed_zip), ids=sync_ids)
     rows.append(Row(f"ours: daily sync ({len(sync_ids):,} updates)", len(sync_ids),
-                    sync["seconds"], json_mb * len(sync_ids) / n, sync["rss_mb"]))  # fmt: skip
+                    sync["seconds"], json_mb * len(sync_ids) / n, *_rss(sync)))  # fmt: skip
     floor = phase("floor", db=str(work / "floor.duckdb"), glob=str(folder / "*" / "*.json"))
-    rows.append(Row("floor: DuckDB read_json", n, floor["seconds"], json_mb, floor["rss_mb"],
+    rows.append(Row("floor: DuckDB read_json", n, floor["seconds"], json_mb, *_rss(floor),
                     size_mb(work / "floor.duckdb")))  # fmt: skip
     dlt_row: Row | None = None
     try:
@@ -224,7 +261,7 @@ def main() -> None:
             limit,
             dlt_first["seconds"],
             json_mb * limit / n,
-            dlt_first["rss_mb"],
+            *_rss(dlt_first),
             size_mb(work / "dlt.duckdb"),
         )
         rows.append(dlt_row)
@@ -236,7 +273,7 @@ def main() -> None:
         "reload_share": rows[1].seconds / first_row.seconds,
         "changed_share": rows[2].seconds / first_row.seconds,
         "projected_600k_min": 600_000 / first_row.rate / 60,
-        "peak_rss_gb": max(r.rss_mb for r in rows[:3]) / 1024,
+        "peak_rss_gb": max(r.footprint_mb for r in rows[:3]) / 1024,
         "sync_s": rows[3].seconds,
     }
     print()
@@ -248,14 +285,15 @@ def main() -> None:
     print()
     print(
         f"{'phase':<34} {'studies':>8} {'s':>7} {'studies/s':>10} {'MB/s':>6} "
-        f"{'peak RSS':>9} {'db MB':>7} {'parquet':>8}"
+        f"{'peak RSS':>9} {'all procs':>9} {'db MB':>7} {'parquet':>8}"
     )
     for row in rows:
         db_mb = f"{row.db_mb:,.0f}" if row.db_mb is not None else ""
         pq = f"{row.parquet_mb:,.0f}" if row.parquet_mb is not None else ""
         print(
             f"{row.name:<34} {row.studies:>8,} {row.seconds:>7.1f} {row.rate:>10,.0f} "
-            f"{row.json_mb / row.seconds:>6.1f} {row.rss_mb:>8,.0f}M {db_mb:>7} {pq:>8}"
+            f"{row.json_mb / row.seconds:>6.1f} {row.rss_mb:>8,.0f}M {row.footprint_mb:>8,.0f}M "
+            f"{db_mb:>7} {pq:>8}"
         )
     print(f"(Parquet export of the first load: {export['seconds']:.1f} s)")
     print()

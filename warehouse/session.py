@@ -28,8 +28,10 @@ DEFAULT_WRITE_WAIT_S = 600.0
 (the wait is announced, naming the holder)."""
 
 DEFAULT_MEMORY_LIMIT = "1GB"
-"""What DuckDB may hold in memory for a held session (its default is 80 % of the machine):
-a bulk load's peak stays near this plus one batch of records in Python."""
+"""What DuckDB may hold in memory for a held session (its default is 80 % of the machine).
+Measured on 600,000-study bulk loads (2026-12-03): 512 MB lowers the writer's peak from
+2.39 GB to 1.95 GB but the load takes 16 % longer (1,102 s against 949 s, in the writer:
+DuckDB spills); ``CTGOV_DUCKDB_MEMORY_LIMIT=512MB`` makes that trade."""
 
 
 class WarehouseSession:
