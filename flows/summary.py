@@ -225,10 +225,8 @@ def shown_trials(summary: RunSummary, limit: int = TERMINAL_ROWS) -> list[TrialL
     (changed, missing, not found, rejected, an alias, a note, change events), then the rest."""
     if len(summary.trials) <= limit:
         return summary.trials
-    first = [t for t in summary.trials if _worth_a_look(t)]
-    rest = [t for t in summary.trials if not _worth_a_look(t)]
-    kept = {id(t) for t in [*first, *rest][:limit]}
-    return [t for t in summary.trials if id(t) in kept]
+    kept = sorted(summary.trials, key=lambda t: not _worth_a_look(t))[:limit]
+    return sorted(kept, key=lambda t: t.nct_id)
 
 
 def listing_note(summary: RunSummary, shown: int) -> str | None:
