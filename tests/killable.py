@@ -1,7 +1,10 @@
 """A run for tests/test_kill.py to kill: ``python -m tests.killable MODE DB URL``.
 
 MODE is ``ingest`` (the served studies, two IDs a request, two studies a transaction),
-``backfill`` (the registry history of the studies the warehouse holds) or ``export``. It prints
+``backfill`` (the registry history of the studies the warehouse holds), ``export``, or
+``bulk``: a bulk load of the folder :func:`bulk_folder` lays out beside the imitation's URL
+(``python -m tests.killable bulk DB URL FOLDER``), one study a transaction, the file held and
+written without a log, a checkpoint every :data:`BULK_CHECKPOINT_STUDIES`. It prints
 ``go`` once imports are done and the run begins, so the killer's clock starts at the work, not
 at Python's start-up.
 """
@@ -12,10 +15,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import httpx
+
 from flows import pipeline, sources
 from flows.settings import Settings
 from imitation import Catalog
 from registry import RegistryClient, RegistryConfig
+from registry.bulk import BulkSource
 from registry.sources import IdsSource
 
 DAY = date(2025, 2, 18)
@@ -23,8 +29,19 @@ REQUESTS_PER_MINUTE = 1800
 """Slow enough that a run lasts a second or two and a kill lands inside it."""
 
 
+BULK_CHECKPOINT_STUDIES = 3
+"""Few enough that a bulk load of the served studies checkpoints several times."""
+
+
 def settings_for(db: Path, url: str) -> Settings:
-    return Settings(db=db, registry_url=url, export=False, batch_size=2)
+    return Settings(
+        db=db,
+        registry_url=url,
+        export=False,
+        batch_size=2,
+        bulk_batch_size=1,
+        bulk_checkpoint_studies=BULK_CHECKPOINT_STUDIES,
+    )
 
 
 def config_for(url: str) -> RegistryConfig:
@@ -40,8 +57,24 @@ def served() -> list[str]:
     return [v.nct_id for v in Catalog.load_default().served_as_of(DAY)]
 
 
-def run(mode: str, db: Path, url: str) -> None:
+def bulk_folder(url: str, root: Path) -> Path:
+    """What the imitation serves, laid out as the registry's bulk download."""
+    for nct_id in served():
+        body = httpx.get(f"{url}/api/v2/studies/{nct_id}", trust_env=False).content
+        path = root / nct_id[-2:] / f"{nct_id}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    return root
+
+
+def run(mode: str, db: Path, url: str, folder: Path | None = None) -> None:
     settings = settings_for(db, url)
+    if mode == "bulk":
+        assert folder is not None, "bulk needs the folder"
+        source = BulkSource(folder, batch_size=settings.bulk_batch_size)
+        print("go", flush=True)
+        pipeline.run_source(settings, source, history="off", hold=True)
+        return
     if mode == "export":
         print("go", flush=True)
         pipeline.export(settings.model_copy(update={"export": True}))
@@ -58,4 +91,4 @@ def run(mode: str, db: Path, url: str) -> None:
 
 if __name__ == "__main__":
     mode, db, url = sys.argv[1:4]
-    run(mode, Path(db), url)
+    run(mode, Path(db), url, Path(sys.argv[4]) if len(sys.argv) > 4 else None)

@@ -1,9 +1,10 @@
-"""SIGKILL at spread points of an ingest, a history backfill and an export (eight each), each on
-a fresh copy of the state before it.
+"""SIGKILL at spread points of an ingest, a history backfill, a bulk load and an export (eight
+each), each on a fresh copy of the state before it.
 
 After every kill the file opens, each study holds either what it held before the run or
-exactly what a complete run stores (a batch is one transaction), the heads agree with the
-versions, and at most the killed run is ``running``. The next run closes it as failed, resumes
+exactly what a complete run stores (a batch is one transaction; a bulk load, which writes no
+log, loses what it wrote since its last checkpoint), the heads agree with the versions, and at
+most the killed run is ``running``. The next run closes it as failed, resumes
 and ends in the complete run's tables. A killed export leaves the previous export in place or
 the new one, never a mix, and the next export removes its staging copy.
 """
@@ -42,8 +43,16 @@ def server() -> Iterator[ImitationServer]:
 
 
 @pytest.fixture(scope="module")
-def states(server: ImitationServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """``ingested`` (after a complete ingest) and ``backfilled`` (then a complete backfill)."""
+def folder(server: ImitationServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return killable.bulk_folder(server.url, tmp_path_factory.mktemp("bulk") / "registry")
+
+
+@pytest.fixture(scope="module")
+def states(
+    server: ImitationServer, folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """``ingested`` (after a complete ingest), ``backfilled`` (then a complete backfill) and
+    ``bulked`` (a complete bulk load into a new file)."""
     root = tmp_path_factory.mktemp("states")
     ingested = root / "ingested" / "w.duckdb"
     ingested.parent.mkdir()
@@ -52,7 +61,10 @@ def states(server: ImitationServer, tmp_path_factory: pytest.TempPathFactory) ->
     backfilled.parent.mkdir()
     shutil.copy(ingested, backfilled)
     killable.run("backfill", backfilled, server.url)
-    return {"ingested": ingested, "backfilled": backfilled}
+    bulked = root / "bulked" / "w.duckdb"
+    bulked.parent.mkdir()
+    killable.run("bulk", bulked, server.url, folder)
+    return {"ingested": ingested, "backfilled": backfilled, "bulked": bulked}
 
 
 def _copy(state: Path | None, dest: Path) -> Path:
@@ -63,9 +75,9 @@ def _copy(state: Path | None, dest: Path) -> Path:
     return db
 
 
-def _child(mode: str, db: Path, url: str) -> subprocess.Popen[str]:
+def _child(mode: str, db: Path, url: str, *extra: str) -> subprocess.Popen[str]:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.killable", mode, str(db), url],
+        [sys.executable, "-m", "tests.killable", mode, str(db), url, *extra],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -76,19 +88,19 @@ def _child(mode: str, db: Path, url: str) -> subprocess.Popen[str]:
     return child
 
 
-def _duration(mode: str, base: Path | None, tmp: Path, url: str) -> float:
+def _duration(mode: str, base: Path | None, tmp: Path, url: str, *extra: str) -> float:
     """How long the run takes from ``go`` to its end, uninterrupted."""
     db = _copy(base, tmp / "timing")
-    child = _child(mode, db, url)
+    child = _child(mode, db, url, *extra)
     started = time.monotonic()
     assert child.wait(timeout=120) == 0
     return time.monotonic() - started
 
 
-def _kill_at(mode: str, db: Path, url: str, delay: float) -> bool:
+def _kill_at(mode: str, db: Path, url: str, delay: float, *extra: str) -> bool:
     """Run ``mode`` on ``db`` and SIGKILL it ``delay`` s after it began; True if it was
     killed (not finished first)."""
-    child = _child(mode, db, url)
+    child = _child(mode, db, url, *extra)
     time.sleep(delay)
     child.kill()
     return child.wait(timeout=60) == -9
@@ -156,10 +168,15 @@ def _assert_consistent(db: Path, before: Rows, complete: Rows) -> None:
 
 @pytest.mark.parametrize(
     ("mode", "start", "end"),
-    [("ingest", None, "ingested"), ("backfill", "ingested", "backfilled")],
+    [
+        ("ingest", None, "ingested"),
+        ("backfill", "ingested", "backfilled"),
+        ("bulk", None, "bulked"),
+    ],
 )
 def test_a_killed_run_leaves_a_consistent_file_and_the_next_run_completes_it(
     server: ImitationServer,
+    folder: Path,
     states: dict[str, Path],
     tmp_path: Path,
     mode: str,
@@ -172,14 +189,20 @@ def test_a_killed_run_leaves_a_consistent_file_and_the_next_run_completes_it(
     expected = _counts(states[end])
     finished = _runs(states[end])[-1][0]
     earlier_runs = len(_runs(base)) if base else 0
-    span = _duration(mode, base, tmp_path, server.url)
+    extra = (str(folder),) if mode == "bulk" else ()
+    span = _duration(mode, base, tmp_path, server.url, *extra)
     midway = 0
     for i in range(KILLS):
         db = _copy(base, tmp_path / f"kill{i}")
-        _kill_at(mode, db, server.url, span * (i + 0.5) / KILLS)
+        _kill_at(mode, db, server.url, span * (i + 0.5) / KILLS, *extra)
         _assert_consistent(db, before, complete)
+        if mode == "bulk" and _schema_complete(db):
+            stored = len(_by_study(db))
+            assert stored % killable.BULK_CHECKPOINT_STUDIES == 0 or stored == len(complete), (
+                f"{stored} studies: a bulk load is durable at its checkpoints only"
+            )
         midway += _midway(db, earlier_runs)
-        killable.run(mode, db, server.url)
+        killable.run(mode, db, server.url, folder)
         assert _by_study(db) == complete
         assert _counts(db) == expected
         statuses = _runs(db)

@@ -154,9 +154,12 @@ def test_since_last_run_needs_a_successful_run_first(
         sources.query_source(settings, client, {"query.cond": "AML"}, since_last_run=True)
 
 
+@pytest.mark.parametrize("hold", [False, True], ids=["per-batch", "held-without-log"])
 def test_an_interrupted_bulk_load_resumes_after_its_last_written_batch(
-    server: ImitationServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: ImitationServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hold: bool
 ) -> None:
+    """Held, the file is written without a log and checkpointed as the failed run closes it:
+    what it committed stays, as when each batch commits to the log."""
     folder = bulk_folder(server, tmp_path / "bulk")
     clean = tmp_path / "clean.duckdb"
     run(settings_for(server, clean), lambda c: BulkSource(folder, batch_size=3))
@@ -173,7 +176,9 @@ def test_an_interrupted_bulk_load_resumes_after_its_last_written_batch(
 
     monkeypatch.setattr(pipeline, "apply_plan", crash_on_third)
     with pytest.raises(KeyboardInterrupt):
-        run(settings_for(server, resumed), lambda c: BulkSource(folder, batch_size=3))
+        pipeline.run_source(
+            settings_for(server, resumed), BulkSource(folder, batch_size=3), hold=hold
+        )
     monkeypatch.setattr(pipeline, "apply_plan", real_apply)
     report = run(settings_for(server, resumed), lambda c: BulkSource(folder, batch_size=3))
 
