@@ -40,6 +40,28 @@ def test_a_zip_reads_back_every_study_file_byte_for_byte(tmp_path: Path) -> None
     assert source.names() == sorted(f"{f.stem[-2:]}/{f.name}" for f in files)
 
 
+def test_a_load_reads_the_zip_directory_once_and_closes_the_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting, then loading (what a run does) opens the zip once: its directory is the
+    costly part at registry size. A second load opens it afresh."""
+    opened: list[zipfile.ZipFile] = []
+    real = zipfile.ZipFile
+
+    def counting(*args: object, **kwargs: object) -> zipfile.ZipFile:
+        archive = real(*args, **kwargs)  # type: ignore[arg-type]
+        opened.append(archive)
+        return archive
+
+    source = BulkSource(_zip(tmp_path / "r.zip", _real_studies()), batch_size=4)
+    monkeypatch.setattr("registry.bulk.zipfile.ZipFile", counting)
+    assert source.total() == 6
+    assert sum(len(batch.studies) for batch in source.batches()) == 6
+    assert len(opened) == 1 and opened[0].fp is None, "read once, closed at the end"
+    assert sum(len(batch.studies) for batch in source.batches(source.names()[2])) == 3
+    assert len(opened) == 2 and opened[1].fp is None
+
+
 def test_a_damaged_member_is_a_rejection_and_the_others_still_load(tmp_path: Path) -> None:
     files = _real_studies()[:3]
     path = _zip(tmp_path / "r.zip", files)
