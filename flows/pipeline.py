@@ -17,12 +17,10 @@ The flows call :func:`run_source`; tests call it too, with no Prefect.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any, Literal, Protocol
 
 import orjson
 
+from flows.collections_gc import fewer_collections
 from flows.settings import Settings
 from models.payload import Batch, RawStudy
 from registry import RegistryClient, RegistryConfig, RegistryVersion
@@ -213,7 +212,7 @@ def run_source(
             lock_wait_s=settings.lock_wait_s,
             checkpoint_studies=settings.bulk_checkpoint_studies,
         ) as session,
-        _fewer_collections(),
+        fewer_collections(),
     ):
         with session.connection() as con:
             store = SnapshotStore(con)
@@ -282,22 +281,6 @@ def run_source(
         described=described,
         stages=stages,
     )
-
-
-GC_THRESHOLDS = (100_000, 50, 1_000)
-"""Generation thresholds of Python's cyclic collector during a run. Records parsed from JSON
-hold no cycles, so reference counting frees them; at the default (700, 10, 10) the collector
-rescans every live record of a batch over and over (measured: a third of a bulk load's time)."""
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    previous = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def _planned(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+from flows.collections_gc import fewer_collections
 from models.payload import Batch
 from warehouse.plan import Plan, StudyState, plan_batch
 from warehouse.scratch import ScratchNormalizer
@@ -21,9 +22,11 @@ def plan_on_worker(
     batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
 ) -> Plan:
     """A worker's planning call: one scratch database per worker thread, reused (a DuckDB
-    connection is not shared between threads)."""
+    connection is not shared between threads), and the cyclic collector held off while the
+    batch's records are parsed and validated (``flows.collections_gc``)."""
     normalizer: ScratchNormalizer | None = getattr(_LOCAL, "normalizer", None)
     if normalizer is None:
         normalizer = ScratchNormalizer()
         _LOCAL.normalizer = normalizer
-    return plan_batch(batch, states, run_id=run_id, when=when, normalizer=normalizer)
+    with fewer_collections():
+        return plan_batch(batch, states, run_id=run_id, when=when, normalizer=normalizer)
