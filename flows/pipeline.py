@@ -196,9 +196,7 @@ def run_source(
     """Run ``source`` into the warehouse: every batch planned and written, the run recorded.
 
     Holds the run lock for its whole length; the DuckDB file only while it reads or writes a
-    batch (``hold`` keeps it open for the run, for bulk loads, and then writes no log: the work
-    is durable at each of the session's checkpoints, every ``settings.bulk_checkpoint_studies``,
-    and a crash resumes from the last one). ``registry_version`` is the
+    batch (``hold`` keeps it open for the run, for bulk loads). ``registry_version`` is the
     registry's ``/version`` when the caller asked it already.
     """
     runner = runner or SerialRunner()
@@ -210,7 +208,6 @@ def run_source(
             hold=hold,
             memory_limit=settings.duckdb_memory_limit,
             lock_wait_s=settings.lock_wait_s,
-            checkpoint_studies=settings.bulk_checkpoint_studies,
         ) as session,
         fewer_collections(),
     ):
@@ -244,7 +241,6 @@ def run_source(
                         plan,
                         Progress(source.key, len(batch.studies), source.total()),
                     )
-                session.wrote(len(batch.studies), _record_bytes(plan))
                 stages.write_s += time.perf_counter() - began
                 tally.add(plan, batch)
                 progress(source.kind, tally.studies, source.total())
@@ -415,11 +411,6 @@ def _describe(con: Any, results: list[StoredStudy]) -> dict[str, tuple[str | Non
         [ids],
     ).fetchall()
     return {nct_id: (status, title) for nct_id, status, title in rows}
-
-
-def _record_bytes(plan: Plan) -> int:
-    """The record text a plan wrote (what a held session keeps in memory until checkpoint)."""
-    return sum(len(row["record"]) + len(row.get("registry_record") or "") for row in plan.versions)
 
 
 def _interrupted_cursor(con: Any, source_key: str) -> Any:

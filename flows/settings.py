@@ -30,11 +30,7 @@ from registry.config import (
     DEFAULT_RETRY_BUDGET_S,
     normalize_base_url,
 )
-from warehouse.session import (
-    DEFAULT_CHECKPOINT_STUDIES,
-    DEFAULT_MEMORY_LIMIT,
-    DEFAULT_WRITE_WAIT_S,
-)
+from warehouse.session import DEFAULT_MEMORY_LIMIT, DEFAULT_WRITE_WAIT_S
 
 DEFAULT_BATCH_SIZE = 500
 """Studies per store transaction: big enough to amortise, small enough to bound memory."""
@@ -102,12 +98,6 @@ class Settings(BaseSettings):
         DEFAULT_MEMORY_LIMIT,
         description="memory DuckDB may use during a bulk load (512MB: 0.4 GB less at "
         "600,000 studies, 16 % slower)",
-    )
-    bulk_checkpoint_studies: int = Field(
-        DEFAULT_CHECKPOINT_STUDIES,
-        gt=0,
-        description="a bulk load makes its work durable every this many studies (it writes "
-        "no log); a crash costs at most these, and the next load resumes from there",
     )
     export: bool = Field(True, description="write the Parquet export after each run")
     export_url: str | None = Field(

@@ -3,8 +3,8 @@
 MODE is ``ingest`` (the served studies, two IDs a request, two studies a transaction),
 ``backfill`` (the registry history of the studies the warehouse holds), ``export``, or
 ``bulk``: a bulk load of the folder :func:`bulk_folder` lays out beside the imitation's URL
-(``python -m tests.killable bulk DB URL FOLDER``), one study a transaction, the file held and
-written without a log, a checkpoint every :data:`BULK_CHECKPOINT_STUDIES`. It prints
+(``python -m tests.killable bulk DB URL FOLDER``), one study a transaction, the file held for
+the whole run as ``ctgov load-bulk`` holds it. It prints
 ``go`` once imports are done and the run begins, so the killer's clock starts at the work, not
 at Python's start-up.
 """
@@ -29,10 +29,6 @@ REQUESTS_PER_MINUTE = 1800
 """Slow enough that a run lasts a second or two and a kill lands inside it."""
 
 
-BULK_CHECKPOINT_STUDIES = 3
-"""Few enough that a bulk load of the served studies checkpoints several times."""
-
-
 def settings_for(db: Path, url: str) -> Settings:
     return Settings(
         db=db,
@@ -40,7 +36,6 @@ def settings_for(db: Path, url: str) -> Settings:
         export=False,
         batch_size=2,
         bulk_batch_size=1,
-        bulk_checkpoint_studies=BULK_CHECKPOINT_STUDIES,
     )
 
 

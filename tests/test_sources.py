@@ -154,12 +154,12 @@ def test_since_last_run_needs_a_successful_run_first(
         sources.query_source(settings, client, {"query.cond": "AML"}, since_last_run=True)
 
 
-@pytest.mark.parametrize("hold", [False, True], ids=["per-batch", "held-without-log"])
+@pytest.mark.parametrize("hold", [False, True], ids=["per-batch", "held"])
 def test_an_interrupted_bulk_load_resumes_after_its_last_written_batch(
     server: ImitationServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hold: bool
 ) -> None:
-    """Held, the file is written without a log and checkpointed as the failed run closes it:
-    what it committed stays, as when each batch commits to the log."""
+    """Held for the whole run (as ``ctgov load-bulk`` holds it) or opened per batch, what the
+    failed run committed stays and the next run resumes after it."""
     folder = bulk_folder(server, tmp_path / "bulk")
     clean = tmp_path / "clean.duckdb"
     run(settings_for(server, clean), lambda c: BulkSource(folder, batch_size=3))

@@ -37,17 +37,11 @@ def connect(
     read_only: bool = False,
     lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
     config: dict[str, str | bool | int | float | list[str]] | None = None,
-    wal: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open ``path`` with the schema up to date, waiting up to ``lock_wait_s`` for a lock.
 
     Read-write connections apply pending migrations. Read-only connections cannot, so they
     refuse a database that is missing or behind with a message saying how to fix it.
-
-    ``wal=False`` opens it without a write-ahead log: a commit is durable only at the next
-    checkpoint, which the caller runs (:class:`warehouse.session.WarehouseSession` for bulk
-    loads). The file is first opened as usual, so a log left by a crash is replayed and the
-    schema migrated before the log is switched off.
     """
     # A plain poll loop, not tenacity: read-only commands open the file once and must start
     # fast (tenacity imports asyncio).
@@ -55,11 +49,7 @@ def connect(
     said = False
     while True:
         try:
-            con = _connect(Path(path), read_only, config or DUCKDB_CONFIG)
-            if wal or read_only:
-                return con
-            con.close()
-            return _without_wal(Path(path), config or DUCKDB_CONFIG)
+            return _connect(Path(path), read_only, config or DUCKDB_CONFIG)
         except DatabaseLockedError as locked:
             if time.monotonic() + LOCK_POLL_S > deadline:
                 raise DatabaseLockedError(
@@ -122,38 +112,6 @@ def _connect(
                 "permissions and free disk space"
             ) from None
     return con
-
-
-WAREHOUSE_CATALOG = "warehouse"
-"""The name a file opened without its log is attached under (and made the default)."""
-
-
-def _without_wal(
-    db_path: Path, config: dict[str, str | bool | int | float | list[str]]
-) -> duckdb.DuckDBPyConnection:
-    """``db_path`` attached with ``RECOVERY_MODE no_wal_writes`` to an in-memory connection.
-
-    The recovery mode is an ``ATTACH`` option only. Spills go beside the file, where DuckDB
-    puts them for a file it opens itself (an in-memory connection's default is the working
-    directory).
-    """
-    con = duckdb.connect(":memory:", config={**config, "temp_directory": f"{db_path}.tmp"})
-    try:
-        con.execute(
-            f"ATTACH {_quoted(str(db_path))} AS {WAREHOUSE_CATALOG} (RECOVERY_MODE no_wal_writes)"
-        )
-        con.execute(f"USE {WAREHOUSE_CATALOG}")
-    except duckdb.Error as exc:
-        con.close()
-        message = _first_line(exc)
-        if isinstance(exc, duckdb.IOException) and "lock" in message.lower():
-            raise DatabaseLockedError(db_path, _lock_holder(str(exc))) from None
-        raise WarehouseError(f"cannot open database {db_path} for a bulk load: {message}") from None
-    return con
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _first_line(exc: BaseException) -> str:
