@@ -48,13 +48,13 @@ def config_for(url: str) -> RegistryConfig:
     )
 
 
-def served() -> list[str]:
-    return [v.nct_id for v in Catalog.load_default().served_as_of(DAY)]
+def served(day: date = DAY) -> list[str]:
+    return [v.nct_id for v in Catalog.load_default().served_as_of(day)]
 
 
-def bulk_folder(url: str, root: Path) -> Path:
-    """What the imitation serves, laid out as the registry's bulk download."""
-    for nct_id in served():
+def bulk_folder(url: str, root: Path, day: date = DAY) -> Path:
+    """What the imitation serves on ``day``, laid out as the registry's bulk download."""
+    for nct_id in served(day):
         body = httpx.get(f"{url}/api/v2/studies/{nct_id}", trust_env=False).content
         path = root / nct_id[-2:] / f"{nct_id}.json"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
-import httpx
 import pytest
 
 from flows import pipeline, sources
@@ -26,6 +25,7 @@ from imitation import Catalog, ImitationServer
 from registry import RegistryClient
 from registry.bulk import BulkSource
 from registry.sources import IdsSource, QuerySource
+from tests import killable
 from tests.conftest import ROOT
 from warehouse.database import connect
 
@@ -78,16 +78,6 @@ def served_ids(day: date) -> list[str]:
     return [v.nct_id for v in Catalog.load_default().served_as_of(day)]
 
 
-def bulk_folder(server: ImitationServer, root: Path) -> Path:
-    """What the imitation serves today, laid out as the registry's bulk download."""
-    for nct_id in served_ids(server.as_of):
-        body = httpx.get(f"{server.url}/api/v2/studies/{nct_id}", trust_env=False).content
-        path = root / nct_id[-2:] / f"{nct_id}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-    return root
-
-
 def test_ids_query_and_bulk_give_the_same_versions(server: ImitationServer, tmp_path: Path) -> None:
     by_ids = tmp_path / "ids.duckdb"
     by_query = tmp_path / "query.duckdb"
@@ -96,7 +86,7 @@ def test_ids_query_and_bulk_give_the_same_versions(server: ImitationServer, tmp_
     ids = served_ids(DAY)
     run(settings_for(server, by_ids), lambda c: IdsSource(c, ids))
     run(settings_for(server, by_query), lambda c: QuerySource(c, {}))
-    folder = bulk_folder(server, tmp_path / "bulk")
+    folder = killable.bulk_folder(server.url, tmp_path / "bulk", server.as_of)
     run(settings_for(server, by_bulk), lambda c: BulkSource(folder, batch_size=3))
     archive = tmp_path / "ctg-studies.json.zip"
     with zipfile.ZipFile(archive, "w") as out:
@@ -160,7 +150,7 @@ def test_an_interrupted_bulk_load_resumes_after_its_last_written_batch(
 ) -> None:
     """Held for the whole run (as ``ctgov load-bulk`` holds it) or opened per batch, what the
     failed run committed stays and the next run resumes after it."""
-    folder = bulk_folder(server, tmp_path / "bulk")
+    folder = killable.bulk_folder(server.url, tmp_path / "bulk", server.as_of)
     clean = tmp_path / "clean.duckdb"
     run(settings_for(server, clean), lambda c: BulkSource(folder, batch_size=3))
 

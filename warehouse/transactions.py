@@ -30,8 +30,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        _OPEN.discard(key)
         con.execute("ROLLBACK")
         raise
-    _OPEN.discard(key)
-    con.execute("COMMIT")
+    else:
+        con.execute("COMMIT")
+    finally:
+        _OPEN.discard(key)
