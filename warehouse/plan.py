@@ -571,10 +571,10 @@ def _reappeared(plan: Plan, state: StudyState, version: int) -> list[Event]:
 
 def _validate(plan: Plan, nct_id: str, version: int, raw: RawStudy) -> None:
     """Findings and drift of a new version; a failed validation never loses the version."""
-    from models.study import parse_study_json
+    from models.check import check_study_json
 
     try:
-        parsed = parse_study_json(raw.text)
+        drift = check_study_json(raw.text, raw.record)
     except StudyValidationError as error:
         for ordinal, detail in enumerate(error.errors):
             plan.findings.append(
@@ -589,10 +589,10 @@ def _validate(plan: Plan, nct_id: str, version: int, raw: RawStudy) -> None:
                 }
             )
         return
-    plan.drift_count += len(parsed.drift)
+    plan.drift_count += len(drift)
     plan.drift.extend(
         {"nct_id": nct_id, "version": version, "pointer": d.path, "kind": d.kind, "value": d.value}
-        for d in parsed.drift
+        for d in drift
     )
 
 
