@@ -29,6 +29,7 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from flows.collections_gc import fewer_collections
+from flows.plan_worker import with_batch_texts
 from flows.settings import Settings
 from models.payload import Batch, RawStudy
 from registry import RegistryClient, RegistryConfig, RegistryVersion
@@ -293,18 +294,18 @@ def _planned(
     Studies whose payload is their head's are settled here (one observation each) and never
     shipped to the runner; only the rest of a batch is planned.
     """
-    inflight: deque[tuple[Batch, PlanFuture, set[str], Plan]] = deque()
+    inflight: deque[tuple[Batch, Batch, PlanFuture, set[str], Plan]] = deque()
 
     def settle() -> tuple[Batch, Plan]:
-        done_batch, future, _, unchanged = inflight.popleft()
+        done_batch, planned, future, _, unchanged = inflight.popleft()
         began = time.perf_counter()
         plan = future.result()
         stages.wait_s += time.perf_counter() - began
-        return done_batch, merge_plans(plan, unchanged)
+        return done_batch, merge_plans(with_batch_texts(plan, planned), unchanged)
 
     for batch in _timed(source.batches(resume), stages):
         ids = {s.nct_id for s in batch.studies} | set(batch.missing)
-        while inflight and any(ids & pending for _, _, pending, _ in inflight):
+        while inflight and any(ids & pending for _, _, _, pending, _ in inflight):
             yield settle()
         began = time.perf_counter()
         with session.connection() as con:
@@ -321,7 +322,7 @@ def _planned(
         stages.state_s += submitted - began
         future = planner.submit(rest, rest_states, run_id, when)
         stages.plan_s += time.perf_counter() - submitted
-        inflight.append((batch, future, ids, unchanged))
+        inflight.append((batch, rest, future, ids, unchanged))
         while len(inflight) >= max(runner.window, 1):
             yield settle()
     while inflight:
