@@ -7,10 +7,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from warehouse.database import connect
+from warehouse.database import ROW_GROUP_SIZE, connect
 from warehouse.errors import (
     DatabaseLockedError,
     RunInProgressError,
@@ -119,3 +120,46 @@ READ_BRIEFLY = textwrap.dedent(
     con.close()
     """
 )
+
+
+def _row_groups(con: duckdb.DuckDBPyConnection, table: str) -> list[int]:
+    """Rows per row group of ``table``, in order."""
+    rows = con.execute(
+        "SELECT row_group_id, max(count) FROM pragma_storage_info(?) GROUP BY ALL ORDER BY 1",
+        [table],
+    ).fetchall()
+    return [count for _, count in rows]
+
+
+def test_writing_connections_keep_row_groups_small_across_sessions(db_path: Path) -> None:
+    """Every read-write connection attaches the file with ROW_GROUP_SIZE: a checkpoint then
+    rewrites at most one small group of a growing table, and a later session appending to the
+    table keeps the groups instead of merging them (which would rewrite the table)."""
+    with connect(db_path) as con:
+        con.execute("CREATE TABLE filler AS SELECT range AS n FROM range(70000)")
+        con.execute("CHECKPOINT")
+        assert _row_groups(con, "filler") == [
+            ROW_GROUP_SIZE,
+            ROW_GROUP_SIZE,
+            70000 - 2 * ROW_GROUP_SIZE,
+        ]
+    with connect(db_path) as con:
+        con.execute("INSERT INTO filler VALUES (70000)")
+        con.execute("CHECKPOINT")
+        assert _row_groups(con, "filler")[:2] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE]
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*), max(n) FROM filler").fetchone() == (70001, 70000)
+
+
+def test_write_connections_of_one_process_share_the_file(db_path: Path) -> None:
+    """As DuckDB shares a file opened twice by path in one process, so do two connections of
+    ours (the file is attached once); it is let go when the last one closes."""
+    first = connect(db_path)
+    second = connect(db_path, lock_wait_s=0)
+    first.execute("CREATE TABLE shared AS SELECT 1 AS n")
+    assert second.execute("SELECT n FROM shared").fetchall() == [(1,)]
+    first.close()
+    assert second.execute("SELECT count(*) FROM shared").fetchall() == [(1,)]
+    second.close()
+    with connect(db_path, read_only=True) as reader:
+        assert reader.execute("SELECT n FROM shared").fetchall() == [(1,)]
