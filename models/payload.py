@@ -48,17 +48,20 @@ class RawStudy:
         text: str,
         markup: Markup = MARKDOWN,
         registry_version: int | None = None,
+        *,
+        payload_hash: str | None = None,
     ) -> None:
         self.nct_id = nct_id
         self._record = record
         self.text = text
         self.markup: Markup = markup
         self.registry_version = registry_version
-        self._payload_hash: str | None = None
+        self._payload_hash = payload_hash
 
     @property
     def payload_hash(self) -> str:
-        """SHA-256 of ``text`` (:func:`models.hashing.payload_hash`), computed once."""
+        """SHA-256 of ``text`` (:func:`models.hashing.payload_hash`), computed once, or given by
+        a source that hashed the bytes it decoded ``text`` from (the same digest)."""
         if self._payload_hash is None:
             from models.hashing import payload_hash
 
@@ -104,11 +107,24 @@ class RawStudy:
         return f"RawStudy({self.nct_id!r}, {len(self.text)} chars, {self.markup}{origin})"
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return (self.nct_id, self._record, self.text, self.markup, self.registry_version)
+        return (
+            self.nct_id,
+            self._record,
+            self.text,
+            self.markup,
+            self.registry_version,
+            self._payload_hash,
+        )
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.nct_id, self._record, self.text, self.markup, self.registry_version = state
-        self._payload_hash = None
+        (
+            self.nct_id,
+            self._record,
+            self.text,
+            self.markup,
+            self.registry_version,
+            self._payload_hash,
+        ) = state
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ The registry's ``/api/v2/studies/download?format=json.zip`` (API-NOTES §6: ~2.5
 the NCT ID: ``35/NCT02252835.json``. Each file has the shape of ``GET /studies/{nctId}``.
 
 Files are read in name order, ``batch_size`` at a time, and passed on as their text exactly
-as stored (parsed only if the planner needs to: an unchanged study costs its hash). A file
+as stored (parsed only if the planner needs to: an unchanged study costs its hash). The hash
+is taken of the bytes as read, on the read-ahead thread, where ``hashlib`` lets go of the GIL:
+the writer's thread only compares it. A file
 whose name is not an NCT ID, or whose text is not a JSON object naming that study, becomes a
 rejection kept with its payload, never a stop; so does a member the zip cannot give back
 (a damaged download). The cursor is the last file name of a batch.
@@ -18,7 +20,9 @@ rejection kept with its payload, never a stop; so does a member the zip cannot g
 
 from __future__ import annotations
 
+import os
 import re
+import struct
 import zipfile
 import zlib
 from array import array
@@ -32,6 +36,7 @@ from typing import Any
 import orjson
 
 from models.errors import InputError
+from models.hashing import payload_hash
 from models.nct import InvalidNctIdError, normalize_nct_id
 from models.payload import Batch, RawStudy, Rejection
 from registry.read_ahead import read_ahead
@@ -188,7 +193,7 @@ def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | Non
             else f"{name}: not a JSON object",
             text,
         )
-    return RawStudy(nct_id, None, text), None
+    return RawStudy(nct_id, None, text, payload_hash=payload_hash(data)), None
 
 
 ZIP_FIELDS = {
@@ -200,6 +205,16 @@ ZIP_FIELDS = {
     "compress_type": "L",
 }
 """What reading one zip member needs of its ``ZipInfo``, with each array's type code."""
+
+
+LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+"""A zip member's local header (APPNOTE 4.3.7), before its name and extra field, whose
+lengths end it."""
+LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
+
+
+def _inflate(raw: bytes, size: int) -> bytes:
+    return zlib.decompress(raw, -zlib.MAX_WBITS, max(size, 1))
 
 
 class _Reader:
@@ -241,12 +256,35 @@ class _ZipReader(_Reader):
         return self._names
 
     def read(self, name: str) -> bytes:
+        """A member's bytes: stored or deflated ones read with two ``pread`` calls and one
+        ``zlib.decompress``, which all let go of the GIL (``zipfile``'s own reader holds it for
+        a Python loop per 4 KB, competing with the writer on the main thread); anything else
+        (another compression, encryption) through ``zipfile``."""
         at = bisect_left(self._names, name)
         if at == len(self._names) or self._names[at] != name:
             raise KeyError(f"{name} is not a study file in {self.archive.filename}")
+        number = {field: numbers[at] for field, numbers in self._numbers.items()}
+        method = number["compress_type"]
+        if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or number["flag_bits"] & 1:
+            return self._read_with_zipfile(name, number)
+        fd = self.archive.fp.fileno() if self.archive.fp is not None else -1
+        header = os.pread(fd, LOCAL_HEADER.size, number["header_offset"])
+        if len(header) != LOCAL_HEADER.size or header[:4] != LOCAL_HEADER_SIGNATURE:
+            raise zipfile.BadZipFile(f"{name}: no local file header where the directory says")
+        fields = LOCAL_HEADER.unpack(header)
+        start = number["header_offset"] + LOCAL_HEADER.size + fields[-2] + fields[-1]
+        raw = os.pread(fd, number["compress_size"], start)
+        if len(raw) != number["compress_size"]:
+            raise zipfile.BadZipFile(f"{name}: the zip ends inside this file")
+        data = raw if method == zipfile.ZIP_STORED else _inflate(raw, number["file_size"])
+        if len(data) != number["file_size"] or zlib.crc32(data) != number["CRC"]:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+        return data
+
+    def _read_with_zipfile(self, name: str, number: dict[str, int]) -> bytes:
         info = zipfile.ZipInfo(name)
-        for field, numbers in self._numbers.items():
-            setattr(info, field, numbers[at])
+        for field, value in number.items():
+            setattr(info, field, value)
         with self.archive.open(info) as member:
             return member.read()
 

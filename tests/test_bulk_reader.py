@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from models.hashing import payload_hash
+from models.payload import RawStudy
 from registry.bulk import BulkSource
 from registry.read_ahead import read_ahead
 
@@ -116,3 +118,45 @@ def test_read_ahead_closes_the_source_when_the_caller_stops() -> None:
     assert next(items) == 0
     items.close()
     assert closed == [True]
+
+
+def test_each_study_comes_hashed_as_its_text_would_be(tmp_path: Path) -> None:
+    """The reader hashes the bytes it decoded (off the writer's thread); the digest is the
+    text's own, non-ASCII records included."""
+    files = _real_studies()
+    assert any(not f.read_bytes().isascii() for f in files), "a non-ASCII record is in the set"
+    (batch,) = BulkSource(_zip(tmp_path / "r.zip", files)).batches()
+    for study in batch.studies:
+        given = study.payload_hash
+        assert (
+            given
+            == payload_hash(study.text)
+            == RawStudy(study.nct_id, None, study.text).payload_hash
+        )
+
+
+def test_other_compressions_read_through_zipfile_and_a_broken_stream_is_a_rejection(
+    tmp_path: Path,
+) -> None:
+    files = _real_studies()[:3]
+    path = tmp_path / "r.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for study, method in zip(
+            files, (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA, zipfile.ZIP_DEFLATED), strict=True
+        ):
+            archive.write(study, f"{study.stem[-2:]}/{study.name}", compress_type=method)
+    (batch,) = BulkSource(path).batches()
+    assert {s.nct_id: s.text for s in batch.studies} == {
+        f.stem: f.read_text("utf-8") for f in files
+    }
+
+    with zipfile.ZipFile(path) as archive:
+        deflated = archive.getinfo(f"{files[2].stem[-2:]}/{files[2].name}")
+        start = deflated.header_offset + 30 + len(deflated.filename.encode()) + len(deflated.extra)
+    data = bytearray(path.read_bytes())
+    data[start : start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    (batch,) = BulkSource(path).batches()
+    assert sorted(s.nct_id for s in batch.studies) == sorted(f.stem for f in files[:2])
+    (rejection,) = batch.rejections
+    assert rejection.nct_id == files[2].stem and "damaged in the zip" in rejection.error
