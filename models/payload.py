@@ -85,6 +85,11 @@ class RawStudy:
             self._record = parsed
         return self._record
 
+    def release(self) -> None:
+        """Drop the parsed record once it has served (a planner holds a batch's 2,000 parsed
+        records otherwise, several times their text); a later use parses the text again."""
+        self._record = None
+
     @property
     def from_history(self) -> bool:
         return self.registry_version is not None

@@ -198,6 +198,8 @@ def plan_batch(
             _plan_study(plan, state, candidates)
         except UnparsablePayloadError as error:  # raised before the plan is touched
             plan.rejections.append(Rejection(study_id, "parse", str(error), error.text))
+        for raw in candidates:
+            raw.release()
     _plan_missing(plan, batch.missing, states)
     plan.index = [_index_row(entry, when) for entry in batch.index]
     if normalizer is not None and plan.normalize:
