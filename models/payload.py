@@ -111,25 +111,15 @@ class RawStudy:
         origin = f", registry_version={self.registry_version}" if self.from_history else ""
         return f"RawStudy({self.nct_id!r}, {len(self.text)} chars, {self.markup}{origin})"
 
+    _PICKLED = ("nct_id", "_record", "text", "markup", "registry_version", "_payload_hash")
+    """What crosses to a planning worker: the hash too, so the worker does not hash again."""
+
     def __getstate__(self) -> tuple[Any, ...]:
-        return (
-            self.nct_id,
-            self._record,
-            self.text,
-            self.markup,
-            self.registry_version,
-            self._payload_hash,
-        )
+        return tuple(getattr(self, name) for name in self._PICKLED)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        (
-            self.nct_id,
-            self._record,
-            self.text,
-            self.markup,
-            self.registry_version,
-            self._payload_hash,
-        ) = state
+        for name, value in zip(self._PICKLED, state, strict=True):
+            setattr(self, name, value)
 
 
 @dataclass(frozen=True)
