@@ -48,6 +48,7 @@ def _load(folder: Path, db: Path, *, crash_after: int | None = None) -> int:
     settings = Settings(db=db, export=False)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "apply_plan", counting)
+        patch.setattr(pipeline, "GROUP_SECONDS", 3600.0)  # groups by count, however slow
         pipeline.run_source(
             settings, BulkSource(folder, batch_size=BATCH), history="off", hold=True
         )
