@@ -34,8 +34,11 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return db, root / "changed"
 
 
-def _load(folder: Path, db: Path, *, crash_after: int | None = None) -> int:
-    """Load ``folder`` into ``db``; the number of transactions written."""
+def _load(
+    folder: Path, db: Path, *, crash_after: int | None = None, seconds: float = 3600.0
+) -> int:
+    """Load ``folder`` into ``db`` (a group planned once ``seconds`` old); the number of
+    transactions written."""
     written: list[Plan] = []
     real_apply = pipeline.apply_plan
 
@@ -48,7 +51,7 @@ def _load(folder: Path, db: Path, *, crash_after: int | None = None) -> int:
     settings = Settings(db=db, export=False)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "apply_plan", counting)
-        patch.setattr(pipeline, "GROUP_SECONDS", 3600.0)  # groups by count, however slow
+        patch.setattr(pipeline, "GROUP_SECONDS", seconds)
         pipeline.run_source(
             settings, BulkSource(folder, batch_size=BATCH), history="off", hold=True
         )
@@ -71,7 +74,11 @@ def test_a_reload_with_few_changes_is_written_in_groups_as_batch_by_batch(
     monkeypatch.setattr(pipeline, "GROUP_BATCHES", 1)
     assert _load(changed, by_batch) == STUDIES // BATCH
     assert contents(grouped) == contents(by_batch)
-    for db in (grouped, by_batch):
+    monkeypatch.undo()
+    timed_out = _copy(first, "timed-out.duckdb")
+    assert _load(changed, timed_out, seconds=0.0) == STUDIES // BATCH, "no group waits"
+    assert contents(timed_out) == contents(by_batch)
+    for db in (grouped, by_batch, timed_out):
         assert _last_run_outcomes(db) == {"changed": 3, "unchanged": STUDIES - 3}
 
 
