@@ -73,6 +73,16 @@ def _runs(db: Path) -> list[tuple[str, str, str | None]]:
     return [(str(k), str(s), f) for k, s, f in rows]
 
 
+def _one_id_run(db: Path) -> str | None:
+    """The flow run of the ad-hoc run, found by what it asked for (one ID): the scheduled
+    ingests (every 5 s, the whole watchlist) go on meanwhile, so the run started last may well
+    be one of theirs."""
+    with connect(db, read_only=True) as con:
+        rows = con.execute("SELECT flow_run_id FROM runs WHERE requested_count = 1").fetchall()
+    assert len(rows) == 1, f"one run asked for one ID: {rows}"
+    return str(rows[0][0]) if rows[0][0] else None
+
+
 def _wait_for(predicate: object, timeout_s: float, what: str, log: Path) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -117,7 +127,7 @@ def test_serve_runs_a_scheduled_ingest_lends_its_server_and_stops_cleanly(
             timeout=300,
         )
         assert adhoc.returncode == 0, adhoc.stdout + adhoc.stderr
-        flow_run_id = _runs(db)[-1][2]
+        flow_run_id = _one_id_run(db)
         assert flow_run_id, "the ad-hoc run records its flow run"
         reply = httpx.get(f"http://127.0.0.1:{port}/api/flow_runs/{flow_run_id}", timeout=10)
         assert reply.status_code == 200, "the ad-hoc run ran on serve's server"
