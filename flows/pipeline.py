@@ -390,11 +390,11 @@ def _planned(
     :data:`GROUP_BATCHES` batches. A batch that names a study of a batch not yet written
     waits for it to be written, so its state is read after that write.
     """
-    inflight: deque[tuple[_Group, Batch, PlanFuture, set[str]]] = deque()
+    inflight: deque[tuple[_Group, Batch, PlanFuture]] = deque()
     group: _Group | None = None
 
     def settle() -> _Planned:
-        done, planned, future, _ = inflight.popleft()
+        done, planned, future = inflight.popleft()
         began = time.perf_counter()
         plan = with_batch_texts(future.result(), planned)
         stages.wait_s += time.perf_counter() - began
@@ -408,14 +408,14 @@ def _planned(
         began = time.perf_counter()
         future = planner.submit(rest, done.states, run_id, done.when)
         stages.plan_s += time.perf_counter() - began
-        inflight.append((done, rest, future, done.ids))
+        inflight.append((done, rest, future))
 
     for batch in _timed(source.batches(resume), stages):
         ids = _named(batch)
         if group is not None and ids & group.ids:
             submit(group)
             group = None
-        while inflight and any(ids & pending for _, _, _, pending in inflight):
+        while inflight and any(ids & pending.ids for pending, _, _ in inflight):
             yield settle()
         began = time.perf_counter()
         with session.connection() as con:

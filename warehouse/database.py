@@ -141,15 +141,21 @@ def _open(
         return duckdb.connect(str(db_path), read_only=True, config=config)
     con = duckdb.connect(_instance_name(db_path), config=config)
     try:
-        quoted = str(db_path).replace("'", "''")
         con.execute(
-            f"ATTACH IF NOT EXISTS '{quoted}' AS {ATTACHED_AS} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
+            f"ATTACH IF NOT EXISTS '{sql_path(db_path)}' AS {ATTACHED_AS} "
+            f"(ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
         )
         con.execute(f"USE {ATTACHED_AS}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+def sql_path(path: Path) -> str:
+    """``path`` as the inside of a SQL string literal (quotes doubled): ``ATTACH`` and
+    ``COPY ... TO`` take a path only as a literal, never as a parameter."""
+    return str(path).replace("'", "''")
 
 
 def _instance_name(db_path: Path) -> str:

@@ -41,6 +41,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.database import sql_path
 from warehouse.errors import WarehouseError
 from warehouse.transactions import transaction
 
@@ -194,7 +195,7 @@ def _export_table(
             else ""
         )
         con.execute(
-            f"COPY ({source}{where}) TO '{_sql_path(target)}' "
+            f"COPY ({source}{where}) TO '{sql_path(target)}' "
             f"(FORMAT PARQUET, PARTITION_BY ({SHARD_COLUMN}))"
         )
         return rows, True, sum(1 for _ in target.glob("*/*.parquet"))
@@ -203,7 +204,7 @@ def _export_table(
     target.mkdir()
     if WHOLE in same:
         return rows, False, 0
-    con.execute(f"COPY ({source}) TO '{_sql_path(target / DATA_FILE_NAME)}' (FORMAT PARQUET)")
+    con.execute(f"COPY ({source}) TO '{sql_path(target / DATA_FILE_NAME)}' (FORMAT PARQUET)")
     return rows, False, 1
 
 
@@ -292,10 +293,6 @@ def _link_parts(old_table: Path, new_table: Path, same: set[str]) -> int:
             os.link(file, target / file.name)
             linked += 1
     return linked
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def staging_dir(out_dir: Path) -> Path:
