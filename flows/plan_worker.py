@@ -14,6 +14,7 @@ Measured on batches of 2,000 bulk studies (2026-12-06): the pickled plan drops f
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from typing import Any, cast
 
 from flows.collections_gc import fewer_collections
 from models.payload import Batch
+from warehouse.allocator import release_unused_memory
 from warehouse.plan import Plan, StudyState, plan_batch
 from warehouse.scratch import ScratchNormalizer
 
@@ -43,14 +45,21 @@ def plan_on_worker(
     """A worker's planning call: one scratch database per worker thread, reused (a DuckDB
     connection is not shared between threads), and the cyclic collector held off while the
     batch's records are parsed and validated (``flows.collections_gc``). The plan names the
-    batch's texts instead of carrying them (:func:`with_batch_texts` restores them)."""
+    batch's texts instead of carrying them (:func:`with_batch_texts` restores them).
+
+    In a worker process (a process pool's, a Dask worker's) DuckDB serves only the scratch
+    normalizer, idle once the plan is made, so its freed memory goes back to the system
+    (:func:`warehouse.allocator.release_unused_memory`); the writer's process keeps its own.
+    """
     normalizer: ScratchNormalizer | None = getattr(_LOCAL, "normalizer", None)
     if normalizer is None:
         normalizer = ScratchNormalizer()
         _LOCAL.normalizer = normalizer
     with fewer_collections():
         plan = plan_batch(batch, states, run_id=run_id, when=when, normalizer=normalizer)
-        return _without_batch_texts(plan, batch)
+    if multiprocessing.parent_process() is not None:
+        release_unused_memory()
+    return _without_batch_texts(plan, batch)
 
 
 def with_batch_texts(plan: Plan, batch: Batch) -> Plan:

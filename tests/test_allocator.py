@@ -1,0 +1,94 @@
+"""DuckDB's freed memory goes back to the system in a planning worker process.
+
+DuckDB's jemalloc keeps the pages a batch's normalization freed; a worker process hands them
+back once its plan is made (``flows.plan_worker.plan_on_worker``). Measured here with the
+allocator's own figure (``stats.resident``), on the shipped real records.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.plan_worker import plan_on_worker
+from models.payload import Batch, RawStudy
+from tests.conftest import REAL_STUDY_IDS, study_text
+from warehouse.allocator import release_unused_memory, resident_bytes
+from warehouse.scratch import ScratchNormalizer
+
+COPIES = 40
+"""Versions of each real record normalized at once: ~70 MB of JSON, which leaves 300-400 MB
+of pages with the allocator (2026-12-06)."""
+
+IDLE = 32 * 2**20
+"""What DuckDB's allocator holds at most once released, with empty scratch databases open
+(7-10 MB measured); without a release a few hundred MB stay, half of them still after a
+small plan."""
+
+
+def _normalize_many() -> ScratchNormalizer:
+    """A normalizer that normalized many records, kept open as a planning worker keeps its
+    own (closing its database gives DuckDB's memory back anyway)."""
+    versions = [
+        (nct_id, version, study_text(nct_id))
+        for nct_id in REAL_STUDY_IDS
+        for version in range(1, COPIES + 1)
+    ]
+    normalizer = ScratchNormalizer()
+    tables = normalizer.rows(versions)
+    assert tables["studies"].num_rows == len(versions)
+    return normalizer
+
+
+def _kept_then_released() -> tuple[int | None, int | None, bool]:
+    normalizer = _normalize_many()
+    kept = resident_bytes()
+    released = release_unused_memory()
+    after = resident_bytes()
+    del normalizer
+    return kept, after, released
+
+
+def _kept_then_planned() -> tuple[int | None, int | None]:
+    normalizer = _normalize_many()
+    kept = resident_bytes()
+    studies = [RawStudy(nct_id, None, study_text(nct_id)) for nct_id in REAL_STUDY_IDS[:3]]
+    plan = plan_on_worker(
+        Batch(studies=studies, requested=3), {}, "run-1", datetime(2026, 12, 6, tzinfo=UTC)
+    )
+    assert len(plan.versions) == 3
+    after = resident_bytes()
+    del normalizer
+    return kept, after
+
+
+needs_jemalloc = pytest.mark.skipif(
+    resident_bytes() is None,
+    reason="this platform's DuckDB has no jemalloc (Linux wheels have): nothing to release",
+)
+
+
+def test_a_release_says_whether_there_was_an_allocator_to_ask() -> None:
+    assert release_unused_memory() is (resident_bytes() is not None)
+
+
+@needs_jemalloc
+def test_released_pages_leave_the_allocator() -> None:
+    """In a process of its own, as a planning worker is."""
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        kept, after, released = executor.submit(_kept_then_released).result()
+    assert released is True
+    assert kept is not None and after is not None
+    assert kept > 4 * IDLE, f"only {kept} bytes resident: too little to see a release"
+    assert after < IDLE, f"kept {kept} bytes, {after} after the release"
+
+
+@needs_jemalloc
+def test_a_worker_process_releases_them_once_its_plan_is_made() -> None:
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        kept, after = executor.submit(_kept_then_planned).result()
+    assert kept is not None and after is not None
+    assert kept > 4 * IDLE, f"only {kept} bytes resident: too little to see a release"
+    assert after < IDLE, f"kept {kept} bytes, {after} after planning"
