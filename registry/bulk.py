@@ -235,6 +235,12 @@ class _ZipReader(_Reader):
     entries, 400 MB for the registry's 600,000, held for the whole load). This keeps the
     sorted names and the six numbers a read needs in arrays (~100 bytes an entry), drops the
     archive's own list, and rebuilds a ``ZipInfo`` for each file it reads.
+
+    The names are new strings, made once the ``ZipInfo`` objects are gone (split from one
+    string joined by NUL, which ``zipfile`` cuts a name at): each entry's own name was
+    allocated among its ``ZipInfo``'s attributes, and keeping it alive kept nearly every
+    block of Python's heap that the directory had filled. The writer held 395 MB more after
+    listing 600,000 entries; now 82 MB more (2026-12-06).
     """
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
@@ -243,7 +249,7 @@ class _ZipReader(_Reader):
             (i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")),
             key=attrgetter("filename"),
         )
-        self._names = [info.filename for info in infos]
+        joined = "\0".join(info.filename for info in infos)
         self._numbers = {
             field: array(code, (getattr(info, field) for info in infos))
             for field, code in ZIP_FIELDS.items()
@@ -251,6 +257,7 @@ class _ZipReader(_Reader):
         del infos
         archive.filelist.clear()
         archive.NameToInfo.clear()
+        self._names = joined.split("\0") if joined else []
 
     def names(self) -> list[str]:
         return self._names
