@@ -27,11 +27,14 @@ DEFAULT_WRITE_WAIT_S = 600.0
 """How long a run waits for a reader to let go of the file before a batch's read or write
 (the wait is announced, naming the holder)."""
 
-DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_MEMORY_LIMIT = "640MB"
 """What DuckDB may hold in memory for a held session (its default is 80 % of the machine).
-Measured on 600,000-study bulk loads (2026-12-03): 512 MB lowers the writer's peak from
-2.39 GB to 1.95 GB but the load takes 16 % longer (1,102 s against 949 s, in the writer:
-DuckDB spills); ``CTGOV_DUCKDB_MEMORY_LIMIT=512MB`` makes that trade."""
+
+Measured back to back on 2026-12-06 (row groups of 32,768 rows): 640 MB against 1 GB took
+the same time on 100,000-study first loads (107.6 s and 107.6 s; 117.9 s and 116.7 s) and
+less on 600,000 (603.4 s against 622.2 s), with the writer's peak 1.44-1.51 GB against
+1.70-1.78 GB (100k) and 1.87 against 2.19 GB (600k). On 2026-12-03, with DuckDB's own row
+groups of 122,880 rows, 512 MB had cost 16 % (its checkpoints spilled)."""
 
 
 class WarehouseSession:
