@@ -15,7 +15,6 @@ Where the wheel has no jemalloc (macOS, Windows, a build without it) this does n
 from __future__ import annotations
 
 import ctypes
-import sys
 from functools import cache
 from typing import Any
 
@@ -56,8 +55,7 @@ def resident_bytes() -> int | None:
 @cache
 def _mallctl() -> Any:
     """DuckDB's ``duckdb_je_mallctl``, or None when its extension module does not export one."""
-    module = sys.modules.get("_duckdb") or getattr(duckdb, "_duckdb", None)
-    path = getattr(module, "__file__", None)
+    path = getattr(getattr(duckdb, "_duckdb", None), "__file__", None)
     if path is None:
         return None
     try:
