@@ -7,10 +7,12 @@ allocator's own figure (``stats.resident``), on the shipped real records.
 
 from __future__ import annotations
 
+import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
+import pyarrow as pa
 import pytest
 
 from flows.plan_worker import plan_on_worker
@@ -50,6 +52,35 @@ def _kept_then_released() -> tuple[int | None, int | None, bool]:
     after = resident_bytes()
     del normalizer
     return kept, after, released
+
+
+HELD: list[int | None] = []
+"""What the allocator held each time :func:`_recorded_release` ran (in a worker process)."""
+
+
+def _recorded_release() -> None:
+    HELD.append(resident_bytes())
+    release_unused_memory()
+
+
+def _parsed_then_released() -> tuple[list[int | None], int]:
+    """What the allocator held each time a worker's normalizer released (after parsing)."""
+    normalizer = pickle.loads(pickle.dumps(ScratchNormalizer(_recorded_release)))
+    versions = [
+        (nct_id, version, study_text(nct_id))
+        for nct_id in REAL_STUDY_IDS
+        for version in range(1, COPIES + 1)
+    ]
+    normalizer.rows(versions)
+    return HELD, normalizer.rows(versions[:3])["studies"].num_rows
+
+
+def _planned_arrow_pool() -> str:
+    studies = [RawStudy(nct_id, None, study_text(nct_id)) for nct_id in REAL_STUDY_IDS[:2]]
+    plan_on_worker(
+        Batch(studies=studies, requested=2), {}, "run-1", datetime(2026, 12, 6, tzinfo=UTC)
+    )
+    return pa.default_memory_pool().backend_name
 
 
 def _kept_then_planned() -> tuple[int | None, int | None]:
@@ -95,3 +126,22 @@ def test_a_worker_process_releases_them_once_its_plan_is_made() -> None:
     assert kept is not None and after is not None
     assert kept > 4 * IDLE, f"only {kept} bytes resident: too little to see a release"
     assert after < IDLE, f"kept {kept} bytes, {after} after planning"
+
+
+@needs_jemalloc
+def test_a_workers_normalizer_releases_the_parsers_pages_once_per_batch() -> None:
+    """Once the records are parsed the parser's documents are freed: released then, they are
+    not resident while the rows are built. The release survives the trip to the worker."""
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        held, rows = executor.submit(_parsed_then_released).result()
+    assert rows == 3
+    assert len(held) == 2
+    first = held[0]
+    assert first is not None and first > 4 * IDLE, f"only {first} bytes held after parsing"
+
+
+def test_a_worker_process_plans_with_arrow_on_the_system_allocator() -> None:
+    before = pa.default_memory_pool().backend_name
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        assert executor.submit(_planned_arrow_pool).result() == "system"
+    assert pa.default_memory_pool().backend_name == before

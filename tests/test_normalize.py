@@ -23,10 +23,12 @@ from warehouse.database import connect
 from warehouse.errors import WarehouseError
 from warehouse.normalize import (
     NORMALIZED_TABLES,
+    PARSE_PIECE_ROWS,
     current_view_name,
     normalize_versions,
     renormalize_all,
 )
+from warehouse.scratch import ScratchNormalizer
 
 RESULTS_STUDY = "NCT02513394"
 
@@ -409,3 +411,50 @@ def test_renormalize_all_rejects_a_bad_chunk_size(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="chunk_size"):
         renormalize_all(con, chunk_size=0)
     con.close()
+
+
+def _copies_over_pieces() -> int:
+    """Copies of each real record that make a batch span three parse pieces and a bit."""
+    return -(-(3 * PARSE_PIECE_ROWS + 1) // len(real_records()))
+
+
+def test_renormalize_parses_every_piece_of_a_large_chunk(
+    tmp_path: Path, records: dict[str, dict[str, Any]]
+) -> None:
+    copies = _copies_over_pieces()
+    con = build_real_warehouse(tmp_path / "w.duckdb")
+    con.execute(
+        "INSERT INTO study_versions SELECT v.* REPLACE (v.version + copy AS version) "
+        "FROM study_versions AS v, range(1, $copies) AS copies(copy)",
+        {"copies": copies},
+    )
+    totals = renormalize_all(con, chunk_size=copies * len(records))
+    expected = {t: sum(expected_counts(r)[t] for r in records.values()) for t in NORMALIZED_TABLES}
+    assert totals == {t: n * copies for t, n in expected.items()}
+    studies = con.execute("SELECT count(DISTINCT (nct_id, version)) FROM studies").fetchall()
+    assert studies == [(copies * len(records),)]
+    con.close()
+
+
+def test_scratch_rows_cover_every_piece_of_a_large_batch(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    copies = _copies_over_pieces()
+    texts = real_records()
+    versions = [
+        (nct_id, copy, texts[nct_id]) for copy in range(1, copies + 1) for nct_id in sorted(texts)
+    ]
+    assert len(versions) > 3 * PARSE_PIECE_ROWS
+    tables = ScratchNormalizer().rows(versions)
+    expected = {t: sum(expected_counts(r)[t] for r in records.values()) for t in NORMALIZED_TABLES}
+    assert {t: tables[t].num_rows for t in NORMALIZED_TABLES} == {
+        t: n * copies for t, n in expected.items()
+    }
+    keys = set(
+        zip(
+            tables["studies"]["nct_id"].to_pylist(),
+            tables["studies"]["version"].to_pylist(),
+            strict=True,
+        )
+    )
+    assert keys == {(nct_id, version) for nct_id, version, _ in versions}

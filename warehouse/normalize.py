@@ -9,13 +9,13 @@ inserted the new ``study_versions`` rows and listed them in the temp table
     counts = normalize_versions(con)   # {"studies": 12, "locations": 340, ...}
     con.execute("COMMIT")
 
-Each record of the batch is parsed once (``sql/normalize/parse_batch.sql``) with ``from_json``
-into the temp table ``normalize_batch``, one typed struct column per registry module; every
-table is then one ``INSERT ... SELECT`` over those columns (``sql/normalize/<table>.sql``), so
-the JSON is never re-read per table. Lists are unnested in the SELECT list with
-``generate_subscripts`` for the ordinal, which DuckDB runs far faster than a lateral join. The
-raw record stays in ``study_versions.record``: whatever has no column here is still there,
-unchanged.
+Each record of the batch is parsed once (``sql/normalize/parse_batch.sql``, in pieces of
+:data:`PARSE_PIECE_ROWS`) with ``from_json`` into the temp table ``normalize_batch``, one typed
+struct column per registry module; every table is then one ``INSERT ... SELECT`` over those
+columns (``sql/normalize/<table>.sql``), so the JSON is never re-read per table. Lists are
+unnested in the SELECT list with ``generate_subscripts`` for the ordinal, which DuckDB runs far
+faster than a lateral join. The raw record stays in ``study_versions.record``: whatever has no
+column here is still there, unchanged.
 """
 
 from __future__ import annotations
@@ -69,11 +69,30 @@ RENORMALIZE_CHUNK_SIZE = 2_000
 """Versions parsed at a time by :func:`renormalize_all`, to bound memory on large databases."""
 
 BATCH_TABLE = "batch_versions"
+INPUT_RELATION = "normalize_input"
+"""What the parse reads: ``(nct_id, version, record, piece)``, a temp view over stored versions
+or, off the writer, a registered Arrow table of records (:mod:`warehouse.scratch`)."""
 MISSING_EXAMPLES = 5
+
+PARSE_PIECE_ROWS = 500
+"""Records parsed by one statement. DuckDB's JSON functions keep every document parsed from a
+vector (up to 2,048 rows) until the vector is done: a batch of 2,000 bulk studies (36 MB of
+JSON) parsed at once held ~220 MB more of the allocator's memory than the parsed rows need
+(measured 2026-12-06). Pieces of 500 keep that to a quarter for one statement more each. The
+writer inserts new versions in pieces of the same size, for its cast of records to JSON."""
 
 _SCOPE_FROM_BATCH = f"""
 CREATE OR REPLACE TEMP TABLE normalize_scope AS
-SELECT DISTINCT nct_id, version FROM {BATCH_TABLE}
+SELECT nct_id, version,
+    (row_number() OVER (ORDER BY nct_id, version) - 1) // {PARSE_PIECE_ROWS} AS piece
+FROM (SELECT DISTINCT nct_id, version FROM {BATCH_TABLE})
+"""
+
+_INPUT_FROM_SCOPE = f"""
+CREATE OR REPLACE TEMP VIEW {INPUT_RELATION} AS
+SELECT v.nct_id, v.version, v.record, scope.piece
+FROM study_versions AS v
+JOIN normalize_scope AS scope ON scope.nct_id = v.nct_id AND scope.version = v.version
 """
 
 _SCOPE_NOT_STORED = """
@@ -102,13 +121,15 @@ SELECT nct_id, version, (row_number() OVER (ORDER BY nct_id, version) - 1) // $c
 FROM study_versions
 """
 
-_SCOPE_FROM_PLAN = """
+_SCOPE_FROM_PLAN = f"""
 CREATE OR REPLACE TEMP TABLE normalize_scope AS
-SELECT nct_id, version FROM renormalize_plan WHERE chunk = $chunk
+SELECT nct_id, version,
+    (row_number() OVER (ORDER BY nct_id, version) - 1) // {PARSE_PIECE_ROWS} AS piece
+FROM renormalize_plan WHERE chunk = $chunk
 """
 
 _DROP_WORK_TABLES = (
-    "DROP TABLE IF EXISTS temp.normalize_batch",
+    f"DROP VIEW IF EXISTS temp.{INPUT_RELATION}",
     "DROP TABLE IF EXISTS temp.normalize_scope",
 )
 
@@ -163,15 +184,33 @@ def renormalize_all(
     return totals
 
 
+def parse_pieces(con: duckdb.DuckDBPyConnection, pieces: int) -> None:
+    """Parse ``normalize_input``'s records, piece by piece (``piece`` 0 to ``pieces - 1``), into
+    the temp table ``normalize_batch`` that :func:`fill_tables` reads."""
+    select = load_sql("parse_batch.sql", SQL_AREA)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE normalize_batch AS {select}", {"piece": 0})
+    for piece in range(1, pieces):
+        con.execute(f"INSERT INTO normalize_batch {select}", {"piece": piece})
+
+
+def fill_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Insert every normalized table's rows from ``normalize_batch``, then drop it (its parsed
+    records are the largest thing the normalization holds); the rows inserted per table."""
+    counts = {
+        table: _scalar(con, load_sql(f"{table}.sql", SQL_AREA)) for table in NORMALIZED_TABLES
+    }
+    con.execute("DROP TABLE IF EXISTS temp.normalize_batch")
+    return counts
+
+
 def _normalize_scope(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> dict[str, int]:
     """Normalize the versions in temp table ``normalize_scope``."""
     if not fresh and _scalar(con, _SCOPE_ALREADY_NORMALIZED):
         for table in NORMALIZED_TABLES:
             con.execute(_DELETE_SCOPE.format(table=table))
-    con.execute(load_sql("parse_batch.sql", SQL_AREA))
-    counts: dict[str, int] = {}
-    for table in NORMALIZED_TABLES:
-        counts[table] = _scalar(con, load_sql(f"{table}.sql", SQL_AREA))
+    con.execute(_INPUT_FROM_SCOPE)
+    parse_pieces(con, _scalar(con, "SELECT coalesce(max(piece) + 1, 0) FROM normalize_scope"))
+    counts = fill_tables(con)
     for statement in _DROP_WORK_TABLES:
         con.execute(statement)
     return counts

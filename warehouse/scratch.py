@@ -2,10 +2,10 @@
 
 The planner (:mod:`warehouse.plan`) never opens the warehouse file, yet the normalized tables
 are derived with DuckDB SQL (``warehouse/sql/normalize``). A :class:`ScratchNormalizer` keeps,
-per thread, an in-memory database migrated to the same schema; for a batch it inserts the new
-versions' records, runs the very same normalization, and hands the rows back as Arrow tables
-that the writer inserts as they are. Planning workers (threads, processes, Dask) each build
-their own scratch database once and reuse it.
+per thread, an in-memory database migrated to the same schema; for a batch it parses the new
+versions' records from Arrow, runs the very same normalization, and hands the rows back as
+Arrow tables that the writer inserts as they are. Planning workers (threads, processes, Dask)
+each build their own scratch database once and reuse it.
 
 >>> tables = ScratchNormalizer().rows([("NCT06690827", 1, record_text)])  # doctest: +SKIP
 >>> tables["locations"].num_rows                                         # doctest: +SKIP
@@ -15,48 +15,57 @@ their own scratch database once and reuse it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import cast
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.database import DUCKDB_CONFIG
 from warehouse.migrate import migrate
-from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES, normalize_versions
+from warehouse.normalize import (
+    INPUT_RELATION,
+    NORMALIZED_TABLES,
+    PARSE_PIECE_ROWS,
+    fill_tables,
+    parse_pieces,
+)
 from warehouse.staging import staged
 from warehouse.transactions import transaction
 
-_STAGE = pa.schema([("nct_id", pa.string()), ("version", pa.int32()), ("record", pa.string())])
-
-_INSERT_VERSIONS = """
-INSERT INTO study_versions (nct_id, version, content_hash, valid_from, source, record)
-SELECT nct_id, version, '', TIMESTAMPTZ '2000-01-01 00:00:00+00', 'observed', record::JSON
-FROM scratch_records
-"""
-
 
 class ScratchNormalizer:
-    """Builds normalized rows for given records; one in-memory database per thread."""
+    """Builds normalized rows for given records; one in-memory database per thread.
 
-    def __init__(self) -> None:
+    ``release``, when given, is called once a batch's records are parsed, when DuckDB has just
+    freed the parser's documents (a planning worker process passes
+    :func:`warehouse.allocator.release_unused_memory`, so they are not resident while the
+    rows are built).
+    """
+
+    def __init__(self, release: Callable[[], object] | None = None) -> None:
         self._local = threading.local()
+        self._release = release
 
     def rows(self, versions: Sequence[tuple[str, int, str]]) -> dict[str, pa.Table]:
-        """Normalized rows of ``(nct_id, version, record text)``, per table (empty ones too)."""
+        """Normalized rows of ``(nct_id, version, record text)``, per table (empty ones too).
+
+        The records are parsed straight from an Arrow table, never stored in the scratch
+        database, and both the records and their parsed form are gone before the rows are
+        copied out: a worker's memory then peaks at one copy of the batch's records at a time.
+        """
         con = self._connection()
-        records = [{"nct_id": n, "version": v, "record": r} for n, v, r in versions]
-        with transaction(con), staged(con, "scratch_records", records, _STAGE):
-            con.execute(_INSERT_VERSIONS)
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {BATCH_TABLE} AS "
-                "SELECT nct_id, version FROM scratch_records"
-            )
-            normalize_versions(con, fresh=True)
+        with transaction(con):
+            with staged(con, INPUT_RELATION, _input_table(versions)):
+                parse_pieces(con, -(-len(versions) // PARSE_PIECE_ROWS))
+            if self._release is not None:
+                self._release()
+            fill_tables(con)
             tables = {
                 name: con.sql(f"SELECT * FROM {name}").to_arrow_table()
                 for name in NORMALIZED_TABLES
             }
-            for name in (*NORMALIZED_TABLES, "study_versions"):
+            for name in NORMALIZED_TABLES:
                 con.execute(f"DELETE FROM {name}")
         return tables
 
@@ -70,7 +79,22 @@ class ScratchNormalizer:
 
     def __getstate__(self) -> dict[str, object]:
         """Shipped to a worker process without its connections: each builds its own."""
-        return {}
+        return {"release": self._release}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self._local = threading.local()
+        self._release = cast(Callable[[], object] | None, state.get("release"))
+
+
+def _input_table(versions: Sequence[tuple[str, int, str]]) -> pa.Table:
+    """The records as ``normalize_input`` reads them, each with its parse piece."""
+    return pa.table(
+        {
+            "nct_id": pa.array([nct_id for nct_id, _, _ in versions], pa.string()),
+            "version": pa.array([version for _, version, _ in versions], pa.int32()),
+            "record": pa.array([record for _, _, record in versions], pa.string()),
+            "piece": pa.array(
+                [index // PARSE_PIECE_ROWS for index in range(len(versions))], pa.int64()
+            ),
+        }
+    )

@@ -1,10 +1,11 @@
--- Parse each record in scope once into a typed struct; every normalized table reads this.
+-- Parse each record of one piece of normalize_input(nct_id, version, record, piece) once into
+-- a typed struct; every normalized table reads the result (temp table normalize_batch, which
+-- warehouse/normalize.py creates from the first piece and fills with the others).
 -- from_json keeps only the paths listed here and sets a value that does not fit its type to
 -- NULL instead of failing, so an odd record still normalizes (its raw JSON stays in
 -- study_versions.record either way).
 -- Each module becomes its own column: statements then bind against small struct types, which
 -- matters because binding a field of one struct with every module in it costs milliseconds.
-CREATE OR REPLACE TEMP TABLE normalize_batch AS
 SELECT
     parsed.nct_id,
     parsed.version,
@@ -245,7 +246,6 @@ FROM (
           },
           "hasResults": "BOOLEAN"
         }') AS s
-    FROM study_versions AS v
-    SEMI JOIN normalize_scope AS scope
-        ON scope.nct_id = v.nct_id AND scope.version = v.version
+    FROM normalize_input AS v
+    WHERE v.piece = $piece
 ) AS parsed
