@@ -22,6 +22,7 @@ from registry.bulk import BulkSource
 from registry.sources import IdsSource
 from tests import killable
 from warehouse.database import connect
+from warehouse.normalize import PARSE_PIECE_ROWS
 
 PER_RUN_TABLES = {"runs", "run_progress", "observations", "source_cursors"}
 """Tables whose rows say when and by which run, not what the warehouse holds."""
@@ -63,11 +64,11 @@ def dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def bulk_load(dump: Path, db: Path, runner: object) -> None:
-    settings = Settings(db=db, export=False, bulk_batch_size=40)
+def bulk_load(dump: Path, db: Path, runner: object, batch_size: int = 40) -> None:
+    settings = Settings(db=db, export=False, bulk_batch_size=batch_size)
     pipeline.run_source(
         settings,
-        BulkSource(dump, batch_size=40),
+        BulkSource(dump, batch_size=batch_size),
         history="off",
         hold=True,
         runner=runner,  # type: ignore[arg-type]
@@ -127,6 +128,29 @@ def test_an_ingest_with_history_on_dask_equals_a_serial_one(
     serial, dask = results
     assert len(serial["study_versions"]) > len(ids)  # history came in too
     assert dask == serial
+
+
+def test_batches_wider_than_a_parse_piece_write_what_narrow_ones_write(tmp_path: Path) -> None:
+    """A batch spans several pieces both where records are parsed as JSON in pieces: the
+    writer's insert of versions with in-warehouse normalization (serial), and the planners'
+    scratch normalization (processes)."""
+    wide = 2 * PARSE_PIECE_ROWS + 40
+    folder = tmp_path / "bulk"
+    write(synthetic_studies(wide), folder, as_dir=True)
+    loads = {}
+    for name, kind, batch_size in (
+        ("narrow", "serial", 40),
+        ("wide serial", "serial", wide),
+        ("wide processes", "processes", wide),
+    ):
+        db = tmp_path / name / "w.duckdb"
+        db.parent.mkdir()
+        with planning(kind, workers=2) as runner:
+            bulk_load(folder, db, runner, batch_size)
+        loads[name] = contents(db)
+    assert len(loads["narrow"]["study_versions"]) == wide
+    assert loads["wide serial"] == loads["narrow"]
+    assert loads["wide processes"] == loads["narrow"]
 
 
 def test_an_unknown_runner_is_bad_input() -> None:
