@@ -126,9 +126,7 @@ def test_only_changed_tables_are_uploaded_and_old_generations_go(
     ).fetchall() == [("changed twice",)]
 
 
-def test_ctgov_export_to_s3_and_the_run_setting(
-    s3_env: pafs.S3FileSystem, warehouse: Path
-) -> None:
+def test_ctgov_export_to_s3_and_the_run_setting(s3_env: pafs.S3FileSystem, warehouse: Path) -> None:
     result = CliRunner().invoke(
         app, ["export", "--db", str(warehouse), "--out", f"s3://{BUCKET}/cli"]
     )

@@ -131,9 +131,8 @@ def test_an_ingest_with_history_on_dask_equals_a_serial_one(
 
 
 def test_batches_wider_than_a_parse_piece_write_what_narrow_ones_write(tmp_path: Path) -> None:
-    """A batch spans several pieces both where records are parsed as JSON in pieces: the
-    writer's insert of versions with in-warehouse normalization (serial), and the planners'
-    scratch normalization (processes)."""
+    """A batch spans several parse pieces both where records are normalized: in the
+    warehouse, by the writer (serial), and in the planners' scratch databases (processes)."""
     wide = 2 * PARSE_PIECE_ROWS + 40
     folder = tmp_path / "bulk"
     write(synthetic_studies(wide), folder, as_dir=True)

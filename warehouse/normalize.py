@@ -78,8 +78,7 @@ PARSE_PIECE_ROWS = 500
 """Records parsed by one statement. DuckDB's JSON functions keep every document parsed from a
 vector (up to 2,048 rows) until the vector is done: a batch of 2,000 bulk studies (36 MB of
 JSON) parsed at once held ~220 MB more of the allocator's memory than the parsed rows need
-(measured 2026-12-06). Pieces of 500 keep that to a quarter for one statement more each. The
-writer inserts new versions in pieces of the same size, for its cast of records to JSON."""
+(measured 2026-12-06). Pieces of 500 keep that to a quarter for one statement more each."""
 
 _SCOPE_FROM_BATCH = f"""
 CREATE OR REPLACE TEMP TABLE normalize_scope AS

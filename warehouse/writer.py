@@ -21,7 +21,7 @@ import orjson
 import pyarrow as pa
 
 from warehouse import normalize
-from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES, PARSE_PIECE_ROWS
+from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES
 from warehouse.plan import Plan
 from warehouse.sql_text import load_sql
 from warehouse.staging import staged
@@ -186,7 +186,8 @@ def apply_plan(
     """Write every row of ``plan`` (and the run's progress) in one transaction."""
     with transaction(con):
         if plan.versions:
-            _insert_versions(con, plan.versions)
+            with staged(con, "staged_versions", plan.versions, VERSION_SCHEMA):
+                con.execute(load_sql("insert_versions.sql", SQL_AREA))
         if plan.links:
             links = [_full_link(link) for link in plan.links]
             with staged(con, "staged_links", links, LINK_SCHEMA):
@@ -225,17 +226,6 @@ def apply_plan(
             _write_rejections(con, plan)
         if progress is not None:
             _save_progress(con, plan, progress)
-
-
-def _insert_versions(con: duckdb.DuckDBPyConnection, versions: list[dict[str, Any]]) -> None:
-    """Insert the new versions a piece of :data:`~warehouse.normalize.PARSE_PIECE_ROWS` at a
-    time: the cast that validates each record as JSON parses it, and DuckDB keeps a whole
-    vector's parsed documents at once (a batch of 2,000 bulk studies: 226-235 MB more at the
-    writer's peak in one statement, 76-117 MB in pieces of 500; measured 2026-12-06)."""
-    table = pa.Table.from_pylist(versions, schema=VERSION_SCHEMA)
-    for start in range(0, table.num_rows, PARSE_PIECE_ROWS):
-        with staged(con, "staged_versions", table.slice(start, PARSE_PIECE_ROWS)):
-            con.execute(load_sql("insert_versions.sql", SQL_AREA))
 
 
 def _write_derived(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
