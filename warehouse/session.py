@@ -27,14 +27,16 @@ DEFAULT_WRITE_WAIT_S = 600.0
 """How long a run waits for a reader to let go of the file before a batch's read or write
 (the wait is announced, naming the holder)."""
 
-DEFAULT_MEMORY_LIMIT = "640MB"
+DEFAULT_MEMORY_LIMIT = "512MB"
 """What DuckDB may hold in memory for a held session (its default is 80 % of the machine).
 
-Measured back to back on 2026-12-06 (row groups of 32,768 rows): 640 MB against 1 GB took
-the same time on 100,000-study first loads (107.6 s and 107.6 s; 117.9 s and 116.7 s) and
-less on 600,000 (603.4 s against 622.2 s), with the writer's peak 1.44-1.51 GB against
-1.70-1.78 GB (100k) and 1.87 against 2.19 GB (600k). On 2026-12-03, with DuckDB's own row
-groups of 122,880 rows, 512 MB had cost 16 % (its checkpoints spilled)."""
+Measured back to back on 100,000-study first loads (row groups of 32,768 rows), 2026-12-06:
+512 MB against 640 MB took 76.0 and 76.0 s against 73.5 and 73.8 s (+3 %), with the
+writer's peak 1.34-1.36 GB against 1.45-1.48 GB and all processes' PSS 1.80-1.82 GB against
+1.91-2.00 GB; a 600,000-study first load at 512 MB took 474.2 s with the writer at 1.53 GB.
+Earlier the same day 640 MB against 1 GB took the same time (100k) or less (600k: 603.4 s
+against 622.2 s). On 2026-12-03, with DuckDB's own row groups of 122,880 rows, 512 MB had
+cost 16 % (its checkpoints spilled)."""
 
 
 class WarehouseSession:
