@@ -15,6 +15,7 @@ Measured on batches of 2,000 bulk studies (2026-12-06): the pickled plan drops f
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,8 @@ from warehouse.plan import Plan, StudyState, plan_batch
 from warehouse.scratch import ScratchNormalizer
 
 _LOCAL = threading.local()
+_FORKED: list[ScratchNormalizer] = []
+"""Normalizers a forked worker inherited from its parent: kept so they are never closed."""
 
 TEXT_KEYS = ("record", "registry_record")
 """The keys of version and link rows that may hold a batch study's text."""
@@ -54,14 +57,21 @@ def plan_on_worker(
     once the plan is made (:func:`warehouse.allocator.release_unused_memory`), and Arrow
     allocates on the system allocator (:func:`_lean_worker_process`); the writer's process
     keeps both allocators as they are.
+
+    The scratch database belongs to the process that made it: a worker forked from a thread
+    that had planned (a test's main thread) builds its own and sets up its allocators; the
+    inherited one is kept, never closed (its threads did not cross the fork: closing it
+    waits on them forever).
     """
     in_worker_process = multiprocessing.parent_process() is not None
-    normalizer: ScratchNormalizer | None = getattr(_LOCAL, "normalizer", None)
-    if normalizer is None:
+    pid, normalizer = getattr(_LOCAL, "normalizer", (None, None))
+    if normalizer is None or pid != os.getpid():
+        if normalizer is not None:
+            _FORKED.append(normalizer)
         if in_worker_process:
             _lean_worker_process()
         normalizer = ScratchNormalizer(release_unused_memory if in_worker_process else None)
-        _LOCAL.normalizer = normalizer
+        _LOCAL.normalizer = (os.getpid(), normalizer)
     with fewer_collections():
         plan = plan_batch(batch, states, run_id=run_id, when=when, normalizer=normalizer)
     if in_worker_process:

@@ -7,18 +7,21 @@ allocator's own figure (``stats.resident``), on the shipped real records.
 
 from __future__ import annotations
 
+import ctypes
 import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
+from multiprocessing import get_context
 
 import pyarrow as pa
 import pytest
 
+from flows import plan_worker
 from flows.plan_worker import plan_on_worker
 from models.payload import Batch, RawStudy
 from tests.conftest import REAL_STUDY_IDS, study_text
-from warehouse.allocator import release_unused_memory, resident_bytes
+from warehouse.allocator import _mallctl, release_unused_memory, resident_bytes
 from warehouse.scratch import ScratchNormalizer
 
 COPIES = 40
@@ -29,6 +32,26 @@ IDLE = 32 * 2**20
 """What DuckDB's allocator holds at most once released, with empty scratch databases open
 (7-10 MB measured); without a release a few hundred MB stay, half of them still after a
 small plan."""
+
+
+def _keep_freed_pages() -> None:
+    """Turn off jemalloc's time-based return of freed pages in this (worker) process, so what
+    a test sees kept does not depend on how busy the machine is: on a loaded machine decay
+    had returned all but 85 MB of the 190-310 MB before the test looked (2026-12-06)."""
+    mallctl = _mallctl()
+    assert mallctl is not None, "DuckDB's wheel no longer exports jemalloc's mallctl"
+    arenas = ctypes.c_uint(0)
+    size = ctypes.c_size_t(ctypes.sizeof(arenas))
+    assert mallctl(b"arenas.narenas", ctypes.byref(arenas), ctypes.byref(size), None, 0) == 0
+    never = ctypes.c_ssize_t(-1)
+    names = [
+        f"arena.{i}.{kind}_decay_ms" for i in range(arenas.value) for kind in ("dirty", "muzzy")
+    ]
+    codes = [
+        mallctl(name.encode(), None, None, ctypes.byref(never), ctypes.sizeof(never))
+        for name in ["arenas.dirty_decay_ms", "arenas.muzzy_decay_ms", *names]
+    ]
+    assert codes[:2] == [0, 0] and 0 in codes[2:]
 
 
 def _normalize_many() -> ScratchNormalizer:
@@ -46,6 +69,7 @@ def _normalize_many() -> ScratchNormalizer:
 
 
 def _kept_then_released() -> tuple[int | None, int | None, bool]:
+    _keep_freed_pages()
     normalizer = _normalize_many()
     kept = resident_bytes()
     released = release_unused_memory()
@@ -65,6 +89,7 @@ def _recorded_release() -> None:
 
 def _parsed_then_released() -> tuple[list[int | None], int]:
     """What the allocator held each time a worker's normalizer released (after parsing)."""
+    _keep_freed_pages()
     normalizer = pickle.loads(pickle.dumps(ScratchNormalizer(_recorded_release)))
     versions = [
         (nct_id, version, study_text(nct_id))
@@ -84,6 +109,7 @@ def _planned_arrow_pool() -> str:
 
 
 def _kept_then_planned() -> tuple[int | None, int | None]:
+    _keep_freed_pages()
     normalizer = _normalize_many()
     kept = resident_bytes()
     studies = [RawStudy(nct_id, None, study_text(nct_id)) for nct_id in REAL_STUDY_IDS[:3]]
@@ -145,3 +171,16 @@ def test_a_worker_process_plans_with_arrow_on_the_system_allocator() -> None:
     with ProcessPoolExecutor(max_workers=1) as executor:
         assert executor.submit(_planned_arrow_pool).result() == "system"
     assert pa.default_memory_pool().backend_name == before
+
+
+def _planned_after_fork() -> tuple[str, int]:
+    return _planned_arrow_pool(), len(plan_worker._FORKED)
+
+
+def test_a_worker_forked_from_a_thread_that_planned_plans_on_its_own() -> None:
+    """The parent's scratch database crosses the fork without its threads: the worker builds
+    its own, sets up its allocators, and keeps the inherited one unclosed (closing it would
+    wait forever on threads the child does not have)."""
+    _planned_arrow_pool()
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as executor:
+        assert executor.submit(_planned_after_fork).result() == ("system", 1)
