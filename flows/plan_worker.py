@@ -24,7 +24,7 @@ from typing import Any, cast
 import pyarrow as pa
 
 from flows.collections_gc import fewer_collections
-from models.payload import Batch
+from models.payload import Batch, Payload
 from warehouse.allocator import release_unused_memory
 from warehouse.plan import Plan, StudyState, plan_batch
 from warehouse.scratch import ScratchNormalizer
@@ -96,7 +96,7 @@ def with_batch_texts(plan: Plan, batch: Batch) -> Plan:
     """``plan`` with every :class:`BatchText` replaced by that study's text in ``batch`` (the
     batch the plan was made from, as the writer holds it); a plan made in this process has
     none and comes back as it is."""
-    texts = [raw.text for raw in batch.studies]
+    texts = [raw.payload for raw in batch.studies]
 
     def text(value: Any) -> Any:
         return texts[value.index] if isinstance(value, BatchText) else value
@@ -107,10 +107,10 @@ def with_batch_texts(plan: Plan, batch: Batch) -> Plan:
 
 def _without_batch_texts(plan: Plan, batch: Batch) -> Plan:
     """``plan`` with each text that is one of ``batch``'s (the very object) named by its place."""
-    places = {id(raw.text): BatchText(index) for index, raw in enumerate(batch.studies)}
+    places = {id(raw.payload): BatchText(index) for index, raw in enumerate(batch.studies)}
 
     def place(value: Any) -> Any:
-        return places.get(id(value), value) if isinstance(value, str) else value
+        return places.get(id(value), value) if isinstance(value, str | bytes) else value
 
     _replace_texts(plan, place)
     return plan
@@ -123,5 +123,5 @@ def _replace_texts(plan: Plan, swap: Any) -> None:
                 if row.get(key) is not None:
                     row[key] = swap(row[key])
     plan.normalize = [
-        (nct_id, version, cast(str, swap(text))) for nct_id, version, text in plan.normalize
+        (nct_id, version, cast(Payload, swap(text))) for nct_id, version, text in plan.normalize
     ]

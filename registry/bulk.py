@@ -5,8 +5,9 @@ The registry's ``/api/v2/studies/download?format=json.zip`` (API-NOTES §6: ~2.5
 ~10 GB of JSON, ~600,000 entries) lays studies out in 100 folders by the last two digits of
 the NCT ID: ``35/NCT02252835.json``. Each file has the shape of ``GET /studies/{nctId}``.
 
-Files are read in name order, ``batch_size`` at a time, and passed on as their text exactly
-as stored (parsed only if the planner needs to: an unchanged study costs its hash). The hash
+Files are read in name order, ``batch_size`` at a time, and passed on as their bytes exactly
+as stored, checked to be UTF-8 (parsed only if the planner needs to: an unchanged study costs
+its hash; never decoded to a ``str``, see :data:`models.payload.Payload`). The hash
 is taken of the bytes as read, on the read-ahead thread, where ``hashlib`` lets go of the GIL:
 the writer's thread only compares it. A file
 whose name is not an NCT ID, or whose text is not a JSON object naming that study, becomes a
@@ -193,7 +194,7 @@ def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | Non
             else f"{name}: not a JSON object",
             text,
         )
-    return RawStudy(nct_id, None, text, payload_hash=payload_hash(data)), None
+    return RawStudy(nct_id, None, data, payload_hash=payload_hash(data)), None
 
 
 ZIP_FIELDS = {

@@ -102,6 +102,22 @@ def test_a_bulk_load_on_local_workers_equals_a_serial_one(
     assert contents(db) == expected
 
 
+def test_a_bulk_load_on_worker_processes_keeps_each_file_s_text(dump: Path, tmp_path: Path) -> None:
+    """The files' bytes cross to the workers and back as bytes (never a ``str``); each version
+    holds its file's text exactly, non-ASCII records included."""
+    files = {f.stem: f.read_bytes() for f in dump.rglob("NCT*.json")}
+    assert any(not data.isascii() for data in files.values()), "a non-ASCII record is in the set"
+    batches = BulkSource(dump, batch_size=40).batches()
+    assert all(isinstance(s.payload, bytes) for s in next(batches).studies)
+    batches.close()
+    db = tmp_path / "w.duckdb"
+    with planning("processes", workers=2) as runner:
+        bulk_load(dump, db, runner)
+    with connect(db, read_only=True) as con:
+        stored = dict(con.execute("SELECT nct_id, record::VARCHAR FROM study_versions").fetchall())
+    assert stored == {nct_id: data.decode("utf-8") for nct_id, data in files.items()}
+
+
 def test_a_bulk_load_on_a_two_worker_dask_cluster_equals_a_serial_one(
     dask_runner: DaskRunner, dump: Path, serial_bulk: Path, tmp_path: Path
 ) -> None:

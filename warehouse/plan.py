@@ -37,7 +37,7 @@ from typing import Any, Literal
 from models.errors import StudyValidationError
 from models.hashing import compact_json, comparable_hash
 from models.markup import HTML, MARKDOWN, Markup, comparable_record
-from models.payload import Batch, IndexEntry, RawStudy, Rejection, UnparsablePayloadError
+from models.payload import Batch, IndexEntry, Payload, RawStudy, Rejection, UnparsablePayloadError
 from warehouse.events import Event
 from warehouse.tracking import TrackingBatch
 
@@ -117,7 +117,7 @@ class Plan:
     """Held versions whose changes and events are replaced (their predecessor changed)."""
     findings: list[dict[str, Any]] = field(default_factory=list)
     drift: list[dict[str, Any]] = field(default_factory=list)
-    normalize: list[tuple[str, int, str]] = field(default_factory=list)
+    normalize: list[tuple[str, int, Payload]] = field(default_factory=list)
     """(nct_id, version, record text) of the versions whose normalized rows are (re)built."""
     rederive: list[tuple[str, int]] = field(default_factory=list)
     """Held versions among ``normalize`` whose derived rows are replaced (their record changed)."""
@@ -158,7 +158,7 @@ class _Item:
     held: bool
     raw: RawStudy | None = None
     arrival: int = 0
-    registry_record: str | None = None
+    registry_record: Payload | None = None
     """The history API's copy, when ``raw`` is the observed copy of the same content."""
     position: int | None = None
     valid_to: datetime | None = None
@@ -303,9 +303,9 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
                 link = links.setdefault(twin.version, _link(nct_id, twin.version))
                 link["registry_version"] = raw.registry_version
                 if twin.markup == MARKDOWN and raw.markup == HTML:
-                    link["registry_record"] = raw.text
+                    link["registry_record"] = raw.payload
             elif twin.raw is not None and raw.markup == HTML:
-                twin.registry_record = raw.text
+                twin.registry_record = raw.payload
             continue
         arrival += 1
         new_items.append(_new_item(raw, digest, None, arrival, comparable))
@@ -325,7 +325,7 @@ def _plan_study(plan: Plan, state: StudyState, candidates: list[RawStudy]) -> No
     for item in new_items:
         assert item.version is not None and item.raw is not None
         plan.versions.append(_version_row(plan, nct_id, item))
-        plan.normalize.append((nct_id, item.version, item.raw.text))
+        plan.normalize.append((nct_id, item.version, item.raw.payload))
         _validate(plan, nct_id, item.version, item.raw)
         if item.registry_version is not None:
             plan.history_links.append(_history_link(nct_id, item.registry_version, item.version))
@@ -387,7 +387,7 @@ def _place_observed(
                 link["observed_at"] = plan.when
             if current.markup == HTML and raw.markup == MARKDOWN:
                 held_record = state.records.get(current.version)
-                link["record"] = raw.text
+                link["record"] = raw.payload
                 link["markup"] = MARKDOWN
                 if held_record is not None:
                     link["registry_record"] = compact_json(held_record[0])
@@ -395,7 +395,7 @@ def _place_observed(
         current.observed_at = plan.when
         current.payload_hash = digest_payload
         if current.raw is not None and current.markup == HTML and raw.markup == MARKDOWN:
-            current.registry_record = current.raw.text
+            current.registry_record = current.raw.payload
             current.raw = raw
             current.markup = MARKDOWN
             current.comparable = comparable
@@ -576,7 +576,7 @@ def _validate(plan: Plan, nct_id: str, version: int, raw: RawStudy) -> None:
     from models.check import check_study_json
 
     try:
-        drift = check_study_json(raw.text, raw.record)
+        drift = check_study_json(raw.payload, raw.record)
     except StudyValidationError as error:
         for ordinal, detail in enumerate(error.errors):
             plan.findings.append(
@@ -712,7 +712,7 @@ def _version_row(plan: Plan, nct_id: str, item: _Item) -> dict[str, Any]:
         "observed_at": item.observed_at,
         "markup": item.markup,
         "run_id": plan.run_id,
-        "record": item.raw.text,
+        "record": item.raw.payload,
         "registry_record": item.registry_record,
         **key_columns(item.raw.record),
     }

@@ -21,6 +21,7 @@ from typing import cast
 import duckdb
 import pyarrow as pa
 
+from models.payload import Payload
 from warehouse.database import DUCKDB_CONFIG
 from warehouse.migrate import migrate
 from warehouse.normalize import (
@@ -47,7 +48,7 @@ class ScratchNormalizer:
         self._local = threading.local()
         self._release = release
 
-    def rows(self, versions: Sequence[tuple[str, int, str]]) -> dict[str, pa.Table]:
+    def rows(self, versions: Sequence[tuple[str, int, Payload]]) -> dict[str, pa.Table]:
         """Normalized rows of ``(nct_id, version, record text)``, per table (empty ones too).
 
         The records are parsed straight from an Arrow table, never stored in the scratch
@@ -86,7 +87,7 @@ class ScratchNormalizer:
         self._release = cast(Callable[[], object] | None, state.get("release"))
 
 
-def _input_table(versions: Sequence[tuple[str, int, str]]) -> pa.Table:
+def _input_table(versions: Sequence[tuple[str, int, Payload]]) -> pa.Table:
     """The records as ``normalize_input`` reads them, each with its parse piece."""
     return pa.table(
         {
