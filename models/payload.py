@@ -54,7 +54,7 @@ class RawStudy:
         self,
         nct_id: str,
         record: dict[str, Any] | None,
-        text: Payload,
+        payload: Payload,
         markup: Markup = MARKDOWN,
         registry_version: int | None = None,
         *,
@@ -62,7 +62,7 @@ class RawStudy:
     ) -> None:
         self.nct_id = nct_id
         self._record = record
-        self.payload = text
+        self.payload = payload
         self.markup: Markup = markup
         self.registry_version = registry_version
         self._payload_hash = payload_hash
