@@ -27,6 +27,7 @@ ProcessRunner(workers=2, window=3)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -55,11 +56,16 @@ class _PoolRunner:
     def _executor(self) -> Executor:
         raise NotImplementedError
 
+    def start(self) -> None:
+        """Make the pool now, before the run opens the warehouse or lists its source."""
+        if self._pool is None:
+            self._pool = self._executor()
+
     def submit(
         self, batch: Batch, states: dict[str, StudyState], run_id: str, when: datetime
     ) -> Future[Plan]:
-        if self._pool is None:
-            self._pool = self._executor()
+        self.start()
+        assert self._pool is not None
         return self._pool.submit(plan_on_worker, batch, states, run_id, when)
 
     def close(self) -> None:
@@ -78,10 +84,25 @@ class ThreadRunner(_PoolRunner):
 
 @dataclass
 class ProcessRunner(_PoolRunner):
-    """Plans batches on ``workers`` local processes."""
+    """Plans batches on ``workers`` local processes, forked when the runner starts.
+
+    A forked worker holds, as its own resident pages, every page of the parent it was forked
+    from, until either writes to it: forked in the middle of a run, it held the writer's
+    zip listing, its open warehouse and the batches read ahead (measured 2026-12-06: 600,000
+    studies, 2,364 MB of RSS summed over the three processes). :func:`planning` starts the
+    runner before the run begins, so the workers share only the writer's imports.
+    """
 
     def _executor(self) -> Executor:
         return ProcessPoolExecutor(max_workers=self.workers)
+
+    def start(self) -> None:
+        """Fork every worker now (a pool forks all of them at its first task)."""
+        fresh = self._pool is None
+        super().start()
+        if fresh:
+            assert self._pool is not None
+            self._pool.submit(os.getpid).result()
 
 
 def runner_for(
@@ -115,6 +136,9 @@ def planning(
 def closing_runner(runner: PlanRunner) -> Iterator[PlanRunner]:
     """``runner``, its ``close`` (pool, cluster) called when the block ends, however it ends."""
     try:
+        start = getattr(runner, "start", None)
+        if start is not None:
+            start()
         yield runner
     finally:
         close = getattr(runner, "close", None)

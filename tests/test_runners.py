@@ -4,6 +4,7 @@ that backfills history (the batches the planner sees differ: history comes in pe
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,6 +117,31 @@ def test_a_bulk_load_on_worker_processes_keeps_each_file_s_text(dump: Path, tmp_
     with connect(db, read_only=True) as con:
         stored = dict(con.execute("SELECT nct_id, record::VARCHAR FROM study_versions").fetchall())
     assert stored == {nct_id: data.decode("utf-8") for nct_id, data in files.items()}
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS"))
+
+
+def test_worker_processes_are_forked_before_the_run_fills_the_writer(
+    dump: Path, tmp_path: Path
+) -> None:
+    """``planning`` forks the workers as it starts, so what the run holds later (a zip's
+    listing, batches read ahead: here a ballast) is never resident in them. Forked at the
+    first batch instead, each worker held the writer's pages (2026-12-06, 600,000 studies: a
+    worker's peak 614 MB against 433 MB, all processes' RSS summed 2,364 MB against 1,980)."""
+    ballast_mb = 400
+    before = set(multiprocessing.active_children())
+    with planning("processes", workers=2) as runner:
+        workers = set(multiprocessing.active_children()) - before
+        assert len(workers) == 2, "the workers exist before the first batch"
+        at_start = {worker.pid: _rss_mb(worker.pid) for worker in workers if worker.pid}
+        ballast = b"x" * (ballast_mb << 20)
+        bulk_load(dump, tmp_path / "w.duckdb", runner)
+        grew = {pid: _rss_mb(pid) - rss for pid, rss in at_start.items()}
+        assert len(ballast) == ballast_mb << 20
+    assert len(grew) == 2 and all(mb < ballast_mb / 2 for mb in grew.values()), grew
 
 
 def test_a_bulk_load_on_a_two_worker_dask_cluster_equals_a_serial_one(
