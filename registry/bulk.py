@@ -27,7 +27,6 @@ import struct
 import zipfile
 import zlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
@@ -40,6 +39,7 @@ from models.errors import InputError
 from models.hashing import payload_hash
 from models.nct import InvalidNctIdError, normalize_nct_id
 from models.payload import Batch, RawStudy, Rejection
+from registry.listing import PackedNames
 from registry.read_ahead import read_ahead
 
 DEFAULT_BULK_BATCH_SIZE = 2000
@@ -71,7 +71,7 @@ class BulkSource:
                 f"{self.path} is not a zip file; pass the registry's ctg-studies.json.zip or "
                 "a folder of NN/NCTxxxxxxxx.json files"
             )
-        self._names: list[str] | None = None
+        self._names: PackedNames | None = None
         self._reader: _Reader | None = None
 
     @property
@@ -89,14 +89,14 @@ class BulkSource:
     def total(self) -> int | None:
         return len(self.names())
 
-    def names(self) -> list[str]:
+    def names(self) -> PackedNames:
         """The study files' names relative to the root, sorted.
 
         Listing a zip means reading its whole directory (~2.6 s and ~400 MB at registry size),
         so the reader that listed it stays open for the batches, which close it.
         """
         if self._names is None:
-            self._names = sorted(self._open_reader().names())
+            self._names = self._open_reader().names()
         return self._names
 
     def batches(self, resume: Any = None) -> Iterator[Batch]:
@@ -106,18 +106,17 @@ class BulkSource:
 
     def _batches(self, resume: Any) -> Iterator[Batch]:
         names = self.names()
-        start = 0
-        if isinstance(resume, str) and resume:
-            start = next((i for i, name in enumerate(names) if name > resume), len(names))
+        start = names.after(resume) if isinstance(resume, str) and resume else 0
         reader = self._open_reader()
         try:
             for offset in range(start, len(names), self.batch_size):
-                chunk = names[offset : offset + self.batch_size]
+                places = range(offset, min(offset + self.batch_size, len(names)))
                 studies: list[RawStudy] = []
                 rejections: list[Rejection] = []
-                for name in chunk:
+                for at in places:
+                    name = names[at]
                     try:
-                        data = reader.read(name)
+                        data = reader.read_at(at)
                     except (zipfile.BadZipFile, zlib.error) as exc:
                         rejections.append(damaged(name, exc))
                         continue
@@ -129,8 +128,8 @@ class BulkSource:
                 yield Batch(
                     studies=studies,
                     rejections=rejections,
-                    requested=len(chunk),
-                    cursor=chunk[-1],
+                    requested=len(places),
+                    cursor=names[places[-1]],
                 )
         finally:
             self.close()
@@ -201,9 +200,9 @@ ZIP_FIELDS = {
     "header_offset": "q",
     "compress_size": "q",
     "file_size": "q",
-    "CRC": "L",
-    "flag_bits": "L",
-    "compress_type": "L",
+    "CRC": "I",
+    "flag_bits": "H",
+    "compress_type": "H",
 }
 """What reading one zip member needs of its ``ZipInfo``, with each array's type code."""
 
@@ -219,29 +218,39 @@ def _inflate(raw: bytes, size: int) -> bytes:
 
 
 class _Reader:
-    def names(self) -> list[str]:
+    def names(self) -> PackedNames:
+        """The study files' names, sorted."""
+        raise NotImplementedError
+
+    def read_at(self, at: int) -> bytes:
+        """The bytes of the file at ``at`` in :meth:`names`."""
         raise NotImplementedError
 
     def read(self, name: str) -> bytes:
-        raise NotImplementedError
+        """The bytes of the file ``name``."""
+        try:
+            at = self.names().index(name)
+        except ValueError:
+            raise KeyError(f"{name} is not a study file here") from None
+        return self.read_at(at)
 
     def close(self) -> None:
         return None
 
 
 class _ZipReader(_Reader):
-    """A zip's study files, each found by name.
+    """A zip's study files, each found by its place in the sorted listing.
 
     ``zipfile`` keeps a ``ZipInfo`` per entry, ~670 bytes each (measured: 67 MB for 100,000
     entries, 400 MB for the registry's 600,000, held for the whole load). This keeps the
-    sorted names and the six numbers a read needs in arrays (~100 bytes an entry), drops the
-    archive's own list, and rebuilds a ``ZipInfo`` for each file it reads.
+    sorted names packed (:class:`registry.listing.PackedNames`) and the six numbers a read
+    needs in arrays (~50 bytes an entry in all), drops the archive's own list, and rebuilds
+    a ``ZipInfo`` only for a file ``zipfile`` must read.
 
-    The names are new strings, made once the ``ZipInfo`` objects are gone (split from one
-    string joined by NUL, which ``zipfile`` cuts a name at): each entry's own name was
-    allocated among its ``ZipInfo``'s attributes, and keeping it alive kept nearly every
-    block of Python's heap that the directory had filled. The writer held 395 MB more after
-    listing 600,000 entries; now 82 MB more (2026-12-06).
+    No string of a ``ZipInfo`` may outlive the listing: each was allocated among its
+    ``ZipInfo``'s attributes, and keeping the names alive kept nearly every block of Python's
+    heap that the directory had filled (the writer held 395 MB more after listing 600,000
+    entries; 82 MB more with the names as new strings; 2026-12-06).
     """
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
@@ -250,7 +259,7 @@ class _ZipReader(_Reader):
             (i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".json")),
             key=attrgetter("filename"),
         )
-        joined = "\0".join(info.filename for info in infos)
+        self._names = PackedNames([info.filename for info in infos])
         self._numbers = {
             field: array(code, (getattr(info, field) for info in infos))
             for field, code in ZIP_FIELDS.items()
@@ -258,19 +267,16 @@ class _ZipReader(_Reader):
         del infos
         archive.filelist.clear()
         archive.NameToInfo.clear()
-        self._names = joined.split("\0") if joined else []
 
-    def names(self) -> list[str]:
+    def names(self) -> PackedNames:
         return self._names
 
-    def read(self, name: str) -> bytes:
+    def read_at(self, at: int) -> bytes:
         """A member's bytes: stored or deflated ones read with two ``pread`` calls and one
         ``zlib.decompress``, which all let go of the GIL (``zipfile``'s own reader holds it for
         a Python loop per 4 KB, competing with the writer on the main thread); anything else
         (another compression, encryption) through ``zipfile``."""
-        at = bisect_left(self._names, name)
-        if at == len(self._names) or self._names[at] != name:
-            raise KeyError(f"{name} is not a study file in {self.archive.filename}")
+        name = self._names[at]
         number = {field: numbers[at] for field, numbers in self._numbers.items()}
         method = number["compress_type"]
         if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or number["flag_bits"] & 1:
@@ -303,9 +309,14 @@ class _ZipReader(_Reader):
 class _DirectoryReader(_Reader):
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._names: PackedNames | None = None
 
-    def names(self) -> list[str]:
-        return [p.relative_to(self.root).as_posix() for p in self.root.rglob("*.json")]
+    def names(self) -> PackedNames:
+        if self._names is None:
+            self._names = PackedNames(
+                sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.json"))
+            )
+        return self._names
 
-    def read(self, name: str) -> bytes:
-        return (self.root / name).read_bytes()
+    def read_at(self, at: int) -> bytes:
+        return (self.root / self.names()[at]).read_bytes()
