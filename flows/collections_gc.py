@@ -4,8 +4,8 @@ Records parsed from JSON, and the models validated from them, hold no reference 
 reference counting frees them. At the default thresholds (700, 10, 10) the collector rescans
 every live record of a batch over and over. Measured: a third of a bulk load's time in the
 writer's process, and a quarter of a planning process's CPU (3.55 s against 2.67 s for a
-batch of 2,000 studies, alternating in one process, 2026-12-03). A local process pool forked
-during a run inherits the run's thresholds; Dask's worker processes start afresh, which is why
+batch of 2,000 studies, alternating in one process, 2026-12-03). Planning processes (a local
+pool's, started from a fork server; Dask's) start with the default thresholds, which is why
 :func:`flows.plan_worker.plan_on_worker` sets them too.
 """
 

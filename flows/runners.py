@@ -27,6 +27,7 @@ ProcessRunner(workers=2, window=3)
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -84,25 +85,34 @@ class ThreadRunner(_PoolRunner):
 
 @dataclass
 class ProcessRunner(_PoolRunner):
-    """Plans batches on ``workers`` local processes, forked when the runner starts.
+    """Plans batches on ``workers`` local processes, started from a fork server that has
+    imported only the planner (:mod:`flows.plan_worker`), when the runner starts.
 
-    A forked worker holds, as its own resident pages, every page of the parent it was forked
-    from, until either writes to it: forked in the middle of a run, it held the writer's
-    zip listing, its open warehouse and the batches read ahead (measured 2026-12-06: 600,000
-    studies, 2,364 MB of RSS summed over the three processes). :func:`planning` starts the
-    runner before the run begins, so the workers share only the writer's imports.
+    A worker forked from the writer holds, as its own resident pages, every page of the
+    writer it was forked from until either writes to it: Prefect's runtime, and, forked at the
+    first batch, the zip's listing, the open warehouse and the batches read ahead. Measured
+    2026-12-06 (first loads, 2 workers, RSS of all processes summed): forked at the first
+    batch, 600,000 studies peaked at 2,364 MB (a worker 614 MB); forked before the run,
+    1,980 MB (433 MB). Under the ``load_bulk`` flow (100,000 studies) forked workers peaked
+    at 509-543 MB each, from the fork server 384-387 MB.
     """
 
     def _executor(self) -> Executor:
-        return ProcessPoolExecutor(max_workers=self.workers)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([plan_on_worker.__module__])
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     def start(self) -> None:
-        """Fork every worker now (a pool forks all of them at its first task)."""
+        """Start every worker now (a pool started from a fork server adds one for a task
+        that finds none idle), so a worker that cannot start fails the run before it opens
+        the warehouse."""
         fresh = self._pool is None
         super().start()
         if fresh:
             assert self._pool is not None
-            self._pool.submit(os.getpid).result()
+            started = [self._pool.submit(os.getpid) for _ in range(self.workers)]
+            for future in started:
+                future.result()
 
 
 def runner_for(
