@@ -48,7 +48,7 @@ PHASE = r"""
 import json, os, resource, sys, threading, time
 from pathlib import Path
 kind, args = sys.argv[1], json.loads(sys.argv[2])
-footprint, proportional = [0], [0]
+footprint, proportional, others = [0], [0], [0]
 def _field_mb(path, name):
     try:
         with open(path) as lines:
@@ -77,7 +77,9 @@ def _family():
 def _sample():
     while True:
         family = _family()
-        footprint[0] = max(footprint[0], sum(_rss_mb(pid) for pid in family))
+        rss = {pid: _rss_mb(pid) for pid in family}
+        footprint[0] = max(footprint[0], sum(rss.values()))
+        others[0] = max([others[0], *(mb for pid, mb in rss.items() if pid != os.getpid())])
         proportional[0] = max(proportional[0], sum(_pss_mb(pid) for pid in family))
         time.sleep(0.5)
 if os.path.isdir("/proc"):
@@ -157,7 +159,8 @@ elif kind == "sync":
     out = {"studies": report.studies, "changed": report.counts.changed}
 out["seconds"] = time.perf_counter() - start
 out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-out["children_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+out["children_rss_mb"] = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                            others[0])
 out["footprint_mb"] = max(footprint[0], out["rss_mb"])
 out["pss_mb"] = proportional[0] or out["footprint_mb"]
 print(json.dumps(out))
@@ -196,12 +199,13 @@ def phase(kind: str, **args: Any) -> dict[str, Any]:
 
 
 def _rss(result: dict[str, Any]) -> tuple[float, float, float]:
-    """The phase's largest process, and all its processes together (the writer and its
-    planning workers, sampled every half second) twice: their RSS summed, and their PSS
-    summed. Summed RSS counts each page the processes share in every one of them (the
-    libraries' code; what a worker still shares with the writer it was forked from: 190 MB
-    a worker, measured on 2026-12-06); PSS splits each shared page among its sharers, so its
-    sum is what the machine holds for them."""
+    """The phase's largest process (its own peak, or a sampled one's: the planning workers
+    start from a fork server, so they are not the phase's children), and all its processes
+    together (the writer, the fork server and its planning workers, sampled every half
+    second) twice: their RSS summed, and their PSS summed. Summed RSS counts each page the
+    processes share in every one of them (the libraries' code, what the fork server's
+    imports left to the workers); PSS splits each shared page among its sharers, so its sum
+    is what the machine holds for them."""
     largest = max(result["rss_mb"], result["children_rss_mb"])
     summed = max(result.get("footprint_mb", 0.0), largest)
     return largest, summed, result.get("pss_mb", summed)
