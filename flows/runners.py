@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from flows.pipeline import PlanRunner, SerialRunner
 from flows.plan_worker import plan_on_worker
@@ -110,9 +111,33 @@ class ProcessRunner(_PoolRunner):
         super().start()
         if fresh:
             assert self._pool is not None
-            started = [self._pool.submit(os.getpid) for _ in range(self.workers)]
+            with _main_module_left_out():
+                started = [self._pool.submit(os.getpid) for _ in range(self.workers)]
             for future in started:
                 future.result()
+
+
+@contextmanager
+def _main_module_left_out() -> Iterator[None]:
+    """Processes started in the block do not run the caller's main module.
+
+    A process started from a fork server imports the parent's main script again (as
+    ``__mp_main__``, as a spawned one does): a script that loads without an ``if __name__ ==
+    "__main__":`` guard started its load again in each worker, and the pool broke. The
+    workers run only the planner, imported by name, so they start as if from an interactive
+    session, which has no main module to import.
+    """
+    main = sys.modules["__main__"]
+    saved: dict[str, Any] = {
+        name: vars(main)[name] for name in ("__file__", "__spec__") if name in vars(main)
+    }
+    vars(main).pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        vars(main).pop("__spec__", None)
+        vars(main).update(saved)
 
 
 def runner_for(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,6 +142,43 @@ def test_planning_processes_hold_none_of_the_writer_s_memory(dump: Path, tmp_pat
         held = {worker.pid: _rss_mb(worker.pid) for worker in workers if worker.pid}
     assert len(ballast) == ballast_mb << 20
     assert len(held) == 2 and all(mb < ballast_mb for mb in held.values()), held
+
+
+UNGUARDED_SCRIPT = """
+import sys
+from pathlib import Path
+from flows import pipeline
+from flows.runners import planning
+from flows.settings import Settings
+from registry.bulk import BulkSource
+print("ran as", __name__)
+with planning("processes", workers=2) as runner:
+    report = pipeline.run_source(
+        Settings(db=Path(sys.argv[2]), export=False, bulk_batch_size=40),
+        BulkSource(Path(sys.argv[1]), batch_size=40), history="off", hold=True, runner=runner)
+print("loaded", report.studies)
+"""
+
+
+def test_a_script_without_a_main_guard_loads_on_worker_processes(
+    dump: Path, tmp_path: Path
+) -> None:
+    """The workers never run the caller's main script: one that loads at import (no ``if
+    __name__ == "__main__":``) would otherwise load again in each worker, and break the
+    pool (it did, with the fork server)."""
+    script = tmp_path / "load.py"
+    script.write_text(UNGUARDED_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), str(dump), str(tmp_path / "w.duckdb")],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["ran", "as", "__main__", "loaded", "240"]
 
 
 def test_a_bulk_load_on_a_two_worker_dask_cluster_equals_a_serial_one(
