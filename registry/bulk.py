@@ -226,14 +226,6 @@ class _Reader:
         """The bytes of the file at ``at`` in :meth:`names`."""
         raise NotImplementedError
 
-    def read(self, name: str) -> bytes:
-        """The bytes of the file ``name``."""
-        try:
-            at = self.names().index(name)
-        except ValueError:
-            raise KeyError(f"{name} is not a study file here") from None
-        return self.read_at(at)
-
     def close(self) -> None:
         return None
 
