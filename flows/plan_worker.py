@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -32,6 +34,9 @@ from warehouse.scratch import ScratchNormalizer
 _LOCAL = threading.local()
 _FORKED: list[ScratchNormalizer] = []
 """Normalizers a forked worker inherited from its parent: kept so they are never closed."""
+
+WRITER_GONE_EXIT = 70
+"""A planning process's exit status when the writer that started it is gone (``EX_SOFTWARE``)."""
 
 TEXT_KEYS = ("record", "registry_record")
 """The keys of version and link rows that may hold a batch study's text."""
@@ -77,6 +82,49 @@ def plan_on_worker(
     if in_worker_process:
         release_unused_memory()
     return _without_batch_texts(plan, batch)
+
+
+def end_with_writer(writer_pid: int) -> None:
+    """Run in each planning process as it starts: it ends as soon as the writer does.
+
+    A pool's worker otherwise waits on its task queue for ever once the writer is killed
+    (``kill -9``, the out-of-memory killer): it holds both ends of that queue itself, so it
+    never sees the writer go, and the fork server it came from lives as long as it does.
+    Seen 2026-12-06: a bulk load killed 25 s in left its two workers (300 MB each), the fork
+    server and the resource tracker running, waiting on nothing, 5 minutes later. A writer
+    that stops cleanly (an error, Ctrl-C, ``kill``) shuts its pool down itself.
+
+    Linux gives the writer's process as a descriptor that becomes readable when it ends
+    (``pidfd_open``); elsewhere the writer is asked for once a second.
+    """
+    try:
+        handle = os.pidfd_open(writer_pid)
+    except ProcessLookupError:
+        os._exit(WRITER_GONE_EXIT)
+    except (AttributeError, OSError):
+        handle = None
+    threading.Thread(
+        target=_exit_when_gone, args=(writer_pid, handle), name="ctgov-writer-watch", daemon=True
+    ).start()
+
+
+def _exit_when_gone(writer_pid: int, handle: int | None) -> None:
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while _alive(writer_pid):
+            time.sleep(1.0)
+    os._exit(WRITER_GONE_EXIT)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _lean_worker_process() -> None:

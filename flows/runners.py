@@ -38,7 +38,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from flows.pipeline import PlanRunner, SerialRunner
-from flows.plan_worker import plan_on_worker
+from flows.plan_worker import end_with_writer, plan_on_worker
 from models.errors import InputError
 from models.payload import Batch
 from warehouse.plan import Plan, StudyState
@@ -96,12 +96,20 @@ class ProcessRunner(_PoolRunner):
     batch, 600,000 studies peaked at 2,364 MB (a worker 614 MB); forked before the run,
     1,980 MB (433 MB). Under the ``load_bulk`` flow (100,000 studies) forked workers peaked
     at 509-543 MB each, from the fork server 384-387 MB.
+
+    Each worker ends when the writer does, however it ends
+    (:func:`flows.plan_worker.end_with_writer`).
     """
 
     def _executor(self) -> Executor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([plan_on_worker.__module__])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=end_with_writer,
+            initargs=(os.getpid(),),
+        )
 
     def start(self) -> None:
         """Start every worker now (a pool started from a fork server adds one for a task

@@ -4,10 +4,13 @@ that backfills history (the batches the planner sees differ: history comes in pe
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,6 +145,54 @@ def test_planning_processes_hold_none_of_the_writer_s_memory(dump: Path, tmp_pat
         held = {worker.pid: _rss_mb(worker.pid) for worker in workers if worker.pid}
     assert len(ballast) == ballast_mb << 20
     assert len(held) == 2 and all(mb < ballast_mb for mb in held.values()), held
+
+
+KILLED_WRITER = """
+import multiprocessing, multiprocessing.forkserver, time
+from flows.runners import ProcessRunner
+runner = ProcessRunner(workers=2)
+runner.start()
+workers = [child.pid for child in multiprocessing.active_children()]
+print(*workers, multiprocessing.forkserver._forkserver._forkserver_pid, flush=True)
+time.sleep(300)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for a parent that was killed is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_planning_processes_end_when_the_writer_is_killed(tmp_path: Path) -> None:
+    """A writer killed outright (``kill -9``, the out-of-memory killer) takes its planning
+    processes and their fork server with it: they used to wait on the task queue for ever."""
+    root = Path(__file__).resolve().parent.parent
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    pids = [int(pid) for pid in writer.stdout.readline().split()]
+    try:
+        assert len(pids) == 3 and all(_running(pid) for pid in pids), pids
+        writer.kill()
+        writer.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in pids if _running(pid)] == []
+    finally:
+        writer.kill()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 UNGUARDED_SCRIPT = """
