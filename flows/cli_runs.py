@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -43,6 +44,8 @@ NoExportOption = Annotated[
     bool, typer.Option("--no-export", help="skip the Parquet export after the run")
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="show Prefect's logs")]
+DRAIN_TIMEOUT_S = 10.0
+"""How long the flow's last logs and events may take to reach a temporary server."""
 
 
 def register(app: typer.Typer) -> None:
@@ -335,16 +338,16 @@ def _run_flow(
         if registry:
             version = _check_reachable(settings)
         connect(settings.db).close()
-    _use_served_server(settings)
-    quiet_prefect_console(verbose)
-    _show_registry_warnings()
-    from flows import ingest, progress
+    with _prefect_api(settings):
+        quiet_prefect_console(verbose)
+        _show_registry_warnings()
+        from flows import ingest, progress
 
-    flow = getattr(ingest, name)
-    err = stderr_console()
-    with progress.shown_on(err), err.status(f"running the {name} flow…"):
-        state = call(flow, version)
-    result = state.result(raise_on_failure=False)
+        flow = getattr(ingest, name)
+        err = stderr_console()
+        with progress.shown_on(err), err.status(f"running the {name} flow…"):
+            state = call(flow, version)
+        result = state.result(raise_on_failure=False)
     if isinstance(result, CtgovError):
         fail(f"{name} failed: {result}", result.exit_code)
     if isinstance(result, BaseException):
@@ -357,16 +360,42 @@ def _run_flow(
     return result
 
 
-def _use_served_server(settings: Settings) -> None:
-    """Run on the server of a ``ctgov serve`` for this database, if one is up: the flow
-    then starts in ~3 s instead of the 10-20 s of Prefect's temporary server."""
-    from flows.prefect_server import served_api
+@contextmanager
+def _prefect_api(settings: Settings) -> Iterator[None]:
+    """Where the flow in the block reports: the Prefect API the user set; else the server of
+    a ``ctgov serve`` for this database (the flow then starts in ~3 s instead of 10-20 s);
+    else a temporary server of this command's own (:func:`flows.prefect_server.
+    temporary_server`), out of Ctrl-C's reach, gone with the command.
 
-    if "PREFECT_API_URL" in os.environ:
+    Prefect reads its API's address once, when it is first imported: a process that
+    imported it already (a test's harness) keeps the API it has.
+    """
+    from flows import prefect_server
+
+    if "prefect" in sys.modules or prefect_server.configured_api() is not None:
+        yield
         return
-    api = served_api(settings.db)
-    if api is not None:
-        os.environ["PREFECT_API_URL"] = api
+    served = prefect_server.served_api(settings.db)
+    if served is not None:
+        os.environ["PREFECT_API_URL"] = served
+        yield
+        return
+    with prefect_server.temporary_server() as server:
+        os.environ["PREFECT_API_URL"] = server.api_url
+        try:
+            yield
+        finally:
+            _drain_prefect_reports()
+
+
+def _drain_prefect_reports() -> None:
+    """Send the flow's last logs and events before its server stops (as Prefect's own test
+    harness does), instead of failing to send them at exit."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=DRAIN_TIMEOUT_S)
+    EventsWorker.drain_all(timeout=DRAIN_TIMEOUT_S)
 
 
 def _check_reachable(settings: Settings) -> RegistryVersion | None:

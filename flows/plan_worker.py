@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import select
+import signal
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -26,6 +25,7 @@ from typing import Any, cast
 import pyarrow as pa
 
 from flows.collections_gc import fewer_collections
+from flows.lifeline import on_end_of
 from models.payload import Batch, Payload
 from warehouse.allocator import release_unused_memory
 from warehouse.plan import Plan, StudyState, plan_batch
@@ -85,46 +85,21 @@ def plan_on_worker(
 
 
 def end_with_writer(writer_pid: int) -> None:
-    """Run in each planning process as it starts: it ends as soon as the writer does.
+    """Run in each planning process as it starts: it ends as soon as the writer does, and
+    leaves Ctrl-C to the writer.
 
     A pool's worker otherwise waits on its task queue for ever once the writer is killed
     (``kill -9``, the out-of-memory killer): it holds both ends of that queue itself, so it
     never sees the writer go, and the fork server it came from lives as long as it does.
     Seen 2026-12-06: a bulk load killed 25 s in left its two workers (300 MB each), the fork
-    server and the resource tracker running, waiting on nothing, 5 minutes later. A writer
-    that stops cleanly (an error, Ctrl-C, ``kill``) shuts its pool down itself.
+    server and the resource tracker running, waiting on nothing, 5 minutes later.
 
-    Linux gives the writer's process as a descriptor that becomes readable when it ends
-    (``pidfd_open``); elsewhere the writer is asked for once a second.
+    Ctrl-C reaches every process of the terminal's process group, the workers too: each one
+    printed its own ``KeyboardInterrupt`` traceback. The writer stops the run, records it and
+    shuts the pool down itself.
     """
-    try:
-        handle = os.pidfd_open(writer_pid)
-    except ProcessLookupError:
-        os._exit(WRITER_GONE_EXIT)
-    except (AttributeError, OSError):
-        handle = None
-    threading.Thread(
-        target=_exit_when_gone, args=(writer_pid, handle), name="ctgov-writer-watch", daemon=True
-    ).start()
-
-
-def _exit_when_gone(writer_pid: int, handle: int | None) -> None:
-    if handle is not None:
-        select.select([handle], [], [])
-    else:
-        while _alive(writer_pid):
-            time.sleep(1.0)
-    os._exit(WRITER_GONE_EXIT)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    on_end_of(writer_pid, lambda: os._exit(WRITER_GONE_EXIT))
 
 
 def _lean_worker_process() -> None:

@@ -1,4 +1,5 @@
-"""A Prefect server on loopback for ``ctgov serve``, and finding it again for ad-hoc runs.
+"""A Prefect server on loopback for ``ctgov serve``, and finding it again for ad-hoc runs;
+a temporary one for an ad-hoc run when there is none.
 
 Prefect schedules deployment runs only against a real server: on the temporary one a flow
 run starts by itself (10-20 s of every ad-hoc ``ctgov ingest``), ``prefect.serve`` warns and
@@ -7,17 +8,23 @@ one already answering there), and leaves a note beside the database (``prefect-s
 the API address and its own PID) so that an ad-hoc run on the same database uses that server
 while it lives, instead of starting its own.
 
-Light on purpose (the standard library only): the CLI reads the note before it imports
-Prefect.
+An ad-hoc run with no Prefect API set and no ``ctgov serve`` starts a temporary server of
+its own (:func:`temporary_server`, :mod:`flows.temporary_server`) instead of Prefect's.
+
+Light on purpose (the standard library only): the CLI reads the note, and starts its
+temporary server, before it imports Prefect, which reads its API's address once.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -85,13 +92,67 @@ def local_server(port: int, log_dir: Path) -> Iterator[LocalServer]:
             start_new_session=True,  # Ctrl-C reaches ``ctgov serve``, which stops it in order
         )
     try:
-        _wait_healthy(url, process, log)
+        _wait_healthy(url, process, log, hint=" (is the port taken? pass --port)")
         yield LocalServer(url, started=True, pid=process.pid, log=log)
     finally:
         _stop(process)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+@contextmanager
+def temporary_server() -> Iterator[LocalServer]:
+    """Prefect's API for one ad-hoc run, on a free port of 127.0.0.1, stopped after the block.
+
+    It runs in a session of its own, so the terminal's Ctrl-C reaches only the command, and it
+    ends with the command however that ends (:mod:`flows.temporary_server` says why). Its log
+    is a temporary file, kept only when the server failed to start.
+    """
+    port = _free_port()
+    url = api_url(port)
+    handle, name = tempfile.mkstemp(prefix="ctgov-prefect-server-", suffix=".log")
+    log = Path(name)
+    with os.fdopen(handle, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flows.temporary_server", str(os.getpid()), str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_healthy(url, process, log, hint="")
+    except BaseException:
+        _stop(process)
+        raise
+    try:
+        yield LocalServer(url, started=True, pid=process.pid)
+    finally:
+        _stop(process)
+        log.unlink(missing_ok=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def configured_api() -> str | None:
+    """The Prefect API the user set (the environment's ``PREFECT_API_URL``, or the active
+    profile's), read without importing Prefect."""
+    if url := os.environ.get("PREFECT_API_URL"):
+        return url
+    home = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active", "ephemeral")
+    settings = profiles.get("profiles", {}).get(active, {})
+    url = settings.get("PREFECT_API_URL") if isinstance(settings, dict) else None
+    return str(url) if url else None
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, *, hint: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if healthy(url):
@@ -99,9 +160,9 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
         if process.poll() is not None:
             raise PrefectServerError(
                 f"the Prefect server exited (status {process.returncode}) before answering at "
-                f"{url}; see {log} (is the port taken? pass --port)"
+                f"{url}; see {log}{hint}"
             )
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise PrefectServerError(
         f"the Prefect server did not answer at {url} within {START_TIMEOUT_S:.0f} s; see {log}"
     )
