@@ -146,9 +146,12 @@ def test_serve_runs_a_scheduled_ingest_lends_its_server_and_stops_cleanly(
     assert len(scheduled) >= 2 and all(s in ("succeeded", "partial") for _, s, _ in scheduled)
 
 
-def test_prefect_deploy_all_creates_every_deployment_of_prefect_yaml(tmp_path: Path) -> None:
+def test_prefect_deploy_all_creates_every_deployment_of_prefect_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    monkeypatch.setenv("PREFECT_HOME", env["PREFECT_HOME"])  # the server's, not ~/.prefect
     with local_server(_free_port(), tmp_path) as server:
         env["PREFECT_API_URL"] = server.api_url
 
