@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -163,3 +164,41 @@ def test_write_connections_of_one_process_share_the_file(db_path: Path) -> None:
     second.close()
     with connect(db_path, read_only=True) as reader:
         assert reader.execute("SELECT n FROM shared").fetchall() == [(1,)]
+
+
+def test_a_read_write_connection_spills_beside_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not into ``.tmp`` of the working directory, where an in-memory database spills (a bulk
+    load run from a home directory left 200 MB of blocks there when it was killed)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    con.execute("SET memory_limit = '64MB'")
+    con.execute(
+        "CREATE TABLE sorted AS "
+        "SELECT range AS i, md5(range::VARCHAR) AS s FROM range(3000000) ORDER BY s"
+    )
+    spilled = db.with_name("w.duckdb.tmp")
+    assert spilled.is_dir()
+    assert not (elsewhere / ".tmp").exists()
+    con.close()
+    assert not spilled.exists()
+
+
+def test_spill_files_of_a_dead_process_are_removed_on_opening(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    spill = tmp_path / "w.duckdb.tmp"
+    spill.mkdir()
+    left = spill / f"duckdb_temp_{dead.pid}_0_block-1.block"
+    living = spill / f"duckdb_temp_{os.getppid()}_0_block-1.block"
+    left.write_bytes(b"x" * 4096)
+    living.write_bytes(b"x" * 4096)
+    connect(db).close()
+    assert not left.exists()
+    assert living.exists()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
+import re
 import time
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import duckdb
 
 from warehouse.errors import DatabaseLockedError, WarehouseError
 from warehouse.migrate import migrate, pending_migrations
+from warehouse.processes import alive
 
 DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
@@ -139,7 +143,9 @@ def _open(
     """The file, read-only as it is, or attached for writing with :data:`ROW_GROUP_SIZE`."""
     if read_only:
         return duckdb.connect(str(db_path), read_only=True, config=config)
-    con = duckdb.connect(_instance_name(db_path), config=config)
+    spill = spill_directory(db_path)
+    _remove_stale_spill(spill)
+    con = duckdb.connect(_instance_name(db_path), config={**config, "temp_directory": str(spill)})
     try:
         con.execute(
             f"ATTACH IF NOT EXISTS '{sql_path(db_path)}' AS {ATTACHED_AS} "
@@ -150,6 +156,32 @@ def _open(
         con.close()
         raise
     return con
+
+
+def spill_directory(db_path: Path) -> Path:
+    """Where DuckDB spills what passes its memory limit: beside the file, as it does for a
+    file it opens by path (``ctgov.duckdb.tmp``), and removes once the last connection closes.
+
+    A read-write connection opens a named in-memory database and attaches the file, and an
+    in-memory database spills to ``.tmp`` in the working directory: a bulk load run from a
+    user's home spilled there (200 MB of blocks at 100,000 studies).
+    """
+    return db_path.with_name(db_path.name + ".tmp")
+
+
+SPILL_FILE = re.compile(r"duckdb_temp_(\d+)_")
+"""DuckDB's spill files are named for the process that wrote them."""
+
+
+def _remove_stale_spill(spill: Path) -> None:
+    """Remove the spill files a killed process left (DuckDB removes its own on close)."""
+    for path in spill.glob("duckdb_temp_*"):
+        match = SPILL_FILE.match(path.name)
+        if match is None or int(match.group(1)) == os.getpid() or alive(int(match.group(1))):
+            continue
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        spill.rmdir()
 
 
 def sql_path(path: Path) -> str:
