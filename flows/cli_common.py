@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from flows.output import stderr_console
 from flows.paths import DB_ENV_VAR, DEFAULT_DB_PATH
-from models.errors import EXIT_FAILED, EXIT_USAGE, CtgovError
+from models.errors import EXIT_FAILED, EXIT_USAGE, CtgovError, interrupted
 
 INTERRUPTED_EXIT = 130
 
@@ -66,7 +66,9 @@ class CtgovGroup(TyperGroup):
             fail(str(exc), exc.exit_code)
         except UsageError as exc:
             fail(_usage_line(exc), EXIT_USAGE)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, RuntimeError) as exc:
+            if not interrupted(exc):
+                raise
             stderr_console().print("interrupted")
             raise typer.Exit(INTERRUPTED_EXIT) from None
 

@@ -382,10 +382,13 @@ def _prefect_api(settings: Settings) -> Iterator[None]:
         return
     with prefect_server.temporary_server() as server:
         os.environ["PREFECT_API_URL"] = server.api_url
+        os.environ[prefect_server.TEMPORARY_API_ENV] = server.api_url
         try:
             yield
         finally:
             _drain_prefect_reports()
+            for name in ("PREFECT_API_URL", prefect_server.TEMPORARY_API_ENV):
+                os.environ.pop(name, None)
 
 
 def _drain_prefect_reports() -> None:

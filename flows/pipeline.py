@@ -35,6 +35,7 @@ import orjson
 from flows.collections_gc import fewer_collections
 from flows.plan_worker import with_batch_texts
 from flows.settings import Settings
+from models.errors import interrupted
 from models.payload import Batch, IndexEntry, RawStudy, Rejection
 from registry import RegistryClient, RegistryConfig, RegistryVersion
 from registry.config import DEFAULT_BACKOFF_JITTER_S
@@ -259,6 +260,11 @@ def run_source(
                 _advance_cursor(con, source, run_id, registry_version)
                 described = _describe(con, tally.results)
         except BaseException as exc:
+            if interrupted(exc):
+                _record_failure(session, run_id, INTERRUPTED, tally.drift)
+                if not isinstance(exc, KeyboardInterrupt):
+                    raise KeyboardInterrupt from exc
+                raise
             _record_failure(session, run_id, _one_line(exc), tally.drift)
             raise
     return RunReport(
@@ -280,6 +286,10 @@ def run_source(
         stages=stages,
     )
 
+
+INTERRUPTED = "KeyboardInterrupt"
+"""A run stopped by Ctrl-C is recorded failed with this error, whether Python or DuckDB took
+the signal (:func:`models.errors.interrupted`)."""
 
 GROUP_BATCHES = 10
 """At most this many source batches are planned and written together."""

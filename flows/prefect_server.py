@@ -41,6 +41,10 @@ START_TIMEOUT_S = 120.0
 """A fresh server database takes 11-15 s to answer here, an existing one 4-5 s."""
 STOP_TIMEOUT_S = 20.0
 HEALTH_TIMEOUT_S = 0.5
+TEMPORARY_API_ENV = "CTGOV_TEMPORARY_PREFECT_API"
+"""Set to a temporary server's API address while a command runs on it: no other process
+shares that server, so runs take no global concurrency limit there
+(:func:`flows.shared_limits.server_configured`)."""
 
 
 class PrefectServerError(CtgovError):

@@ -17,6 +17,7 @@ processes, Dask) make no registry requests: only the writer's process fetches.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency, rate_limit
 from prefect.settings import get_current_settings
 
+from flows.prefect_server import TEMPORARY_API_ENV
 from registry.ratelimit import RateLimiter, SlotLimiter
 
 WRITER_LIMIT = "ctgov-writer"
@@ -33,9 +35,15 @@ SECONDS_PER_MINUTE = 60.0
 
 
 def server_configured() -> bool:
-    """True when runs talk to a Prefect server of their own choosing (not the temporary one
-    Prefect starts for a single run, which no other process shares)."""
-    return get_current_settings().api.url is not None
+    """True when runs talk to a Prefect server of their own choosing: not the temporary one
+    Prefect or an ad-hoc command starts for a single run, which no other process shares.
+
+    A temporary server lives only as long as its command, so it never takes back the slot of
+    a run killed outright: every later command on the same Prefect home waited for ever for
+    ``ctgov-writer``.
+    """
+    url = get_current_settings().api.url
+    return url is not None and url != os.environ.get(TEMPORARY_API_ENV)
 
 
 def ensure_limits(requests_per_minute: float) -> None:

@@ -33,6 +33,26 @@ EXIT_USAGE = 2
 """Bad input: a malformed argument, option, setting or file."""
 
 
+DUCKDB_INTERRUPTED = "Query interrupted"
+"""What DuckDB's Python client raises (a ``RuntimeError``) for a statement that Ctrl-C
+stopped: it takes the SIGINT itself while a statement runs, so no ``KeyboardInterrupt``
+follows."""
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C: a ``KeyboardInterrupt``, or a DuckDB statement it stopped.
+
+    Seen 2026-12-06: Ctrl-C on a bulk load that was registering a batch with DuckDB ended in a
+    ``RuntimeError: Query interrupted`` traceback and exit 1, the run recorded as failed with
+    that message. Decided by name, so that a command that never opens DuckDB need not import it.
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    if type(exc).__name__ == "InterruptException" and type(exc).__module__.startswith("_duckdb"):
+        return True
+    return isinstance(exc, RuntimeError) and str(exc) == DUCKDB_INTERRUPTED
+
+
 class CtgovError(Exception):
     """Root of every error ctgov-warehouse raises on purpose: one line, no traceback."""
 

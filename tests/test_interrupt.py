@@ -66,21 +66,25 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CTGOV_", "PREFECT_"))}
+    return {
+        **env,
+        "PREFECT_HOME": str(home),
+        "PYTHONPATH": str(ROOT),
+        "CTGOV_TASK_RUNNER": "processes",
+        "CTGOV_WORKERS": "2",
+        "CTGOV_BULK_BATCH_SIZE": str(BATCH),
+    }
+
+
 def _loading(folder: Path, db: Path, home: Path) -> tuple[subprocess.Popen[str], dict[int, str]]:
     """``ctgov load-bulk`` started as a terminal starts it (its own process group, Ctrl-C not
     ignored), once its planning processes run: the flow has begun."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CTGOV_", "PREFECT_"))}
-    env.update(
-        PREFECT_HOME=str(home),
-        PYTHONPATH=str(ROOT),
-        CTGOV_TASK_RUNNER="processes",
-        CTGOV_WORKERS="2",
-        CTGOV_BULK_BATCH_SIZE=str(BATCH),
-    )
     command = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "load-bulk", str(folder), "--db", str(db)],
         cwd=ROOT,
-        env=env,
+        env=_environment(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -142,8 +146,29 @@ def test_ctrl_c_stops_a_bulk_load_in_one_line(folder: Path, tmp_path: Path) -> N
     assert written is not None and written[0] < STUDIES
 
 
-def test_a_killed_load_leaves_no_process_behind(folder: Path, tmp_path: Path) -> None:
-    command, family = _loading(folder, tmp_path / "w.duckdb", tmp_path / "prefect")
+def test_a_killed_load_leaves_no_process_behind_and_the_next_one_finishes(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The next load on the same Prefect home is not held up by what the killed one held (a
+    concurrency slot its temporary server never took back), and resumes it."""
+    db, home = tmp_path / "w.duckdb", tmp_path / "prefect"
+    command, family = _loading(folder, db, home)
+    _writing(db, command)
     command.kill()
     command.wait(timeout=30)
     assert _gone(family) == [], family
+    again = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "load-bulk", str(folder), "--db", str(db)],
+        cwd=ROOT,
+        env=_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    with connect(db, read_only=True) as con:
+        statuses = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
+        written = con.execute("SELECT count(*) FROM study_versions").fetchone()
+    assert statuses == [("failed",), ("succeeded",)]
+    assert written == (STUDIES,)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import pytest
 
 from models import StudyValidationError, parse_study, parse_study_json
+from models.errors import interrupted
 from tests.conftest import study_record, study_text
 
 NCT_ID = "NCT00184067"
@@ -180,3 +185,21 @@ def test_raw_payload_errors_match_decoded_record_errors(sample_record: dict[str,
 
 def test_it_is_a_value_error() -> None:
     assert issubclass(StudyValidationError, ValueError)
+
+
+def test_a_duckdb_statement_stopped_by_ctrl_c_is_an_interrupt() -> None:
+    """DuckDB takes the SIGINT itself while a statement runs and raises its own error, with
+    no ``KeyboardInterrupt`` after: a command must still read it as Ctrl-C."""
+    con = duckdb.connect()
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(BaseException) as caught:
+            con.execute("SELECT count(*) FROM range(10000000000) t(i) WHERE i % 7 = 3").fetchall()
+    finally:
+        timer.cancel()
+        con.close()
+    assert interrupted(caught.value)
+    assert interrupted(KeyboardInterrupt())
+    assert not interrupted(RuntimeError("Query failed"))
+    assert not interrupted(ValueError("Query interrupted"))
