@@ -33,6 +33,7 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from flows.collections_gc import fewer_collections
+from flows.interrupts import stop_between_batches
 from flows.plan_worker import with_batch_texts
 from flows.settings import Settings
 from models.errors import interrupted
@@ -240,13 +241,17 @@ def run_source(
                     )
             fetch_history = _history_source(settings, source, client, history)
             planned = _planned(session, source, runner, run_id, resume, fetch_history, stages)
-            for done in planned:
-                began = time.perf_counter()
-                with session.connection() as con:
-                    apply_plan(con, done.plan, Progress(source.key, done.studies, source.total()))
-                stages.write_s += time.perf_counter() - began
-                tally.add(done)
-                progress(source.kind, tally.studies, source.total())
+            with stop_between_batches() as check_interrupt:
+                for done in planned:
+                    began = time.perf_counter()
+                    with session.connection() as con:
+                        apply_plan(
+                            con, done.plan, Progress(source.key, done.studies, source.total())
+                        )
+                    stages.write_s += time.perf_counter() - began
+                    tally.add(done)
+                    progress(source.kind, tally.studies, source.total())
+                    check_interrupt()
             notes = dict(getattr(source, "notes", {}))
             if fetch_history is not None:
                 notes.update(fetch_history.notes)

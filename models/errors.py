@@ -44,11 +44,16 @@ def interrupted(exc: BaseException) -> bool:
 
     Seen 2026-12-06: Ctrl-C on a bulk load that was registering a batch with DuckDB ended in a
     ``RuntimeError: Query interrupted`` traceback and exit 1, the run recorded as failed with
-    that message. Decided by name, so that a command that never opens DuckDB need not import it.
+    that message; another, landing while DuckDB read a staged Arrow table, in DuckDB's
+    ``InvalidInputException`` ("... as Arrow data failed: KeyboardInterrupt"). Decided by
+    name, so that a command that never opens DuckDB need not import it. (A run defers Ctrl-C
+    to the end of a batch: :mod:`flows.interrupts`.)
     """
     if isinstance(exc, KeyboardInterrupt):
         return True
-    if type(exc).__name__ == "InterruptException" and type(exc).__module__.startswith("_duckdb"):
+    if type(exc).__module__.startswith("_duckdb") and (
+        type(exc).__name__ == "InterruptException" or "failed: KeyboardInterrupt" in str(exc)
+    ):
         return True
     return isinstance(exc, RuntimeError) and str(exc) == DUCKDB_INTERRUPTED
 

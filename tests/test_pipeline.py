@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from bench.generate import synthetic_studies, write
 from flows import pipeline
 from flows.settings import Settings
 from imitation import Catalog, FaultPlan, FaultRule, ImitationServer
+from models.payload import Batch
 from registry import RegistryClient
+from registry.bulk import BulkSource
 from registry.errors import RegistryUnavailableError
 from registry.sources import IdsSource
 from registry.types import RawStudy
@@ -241,3 +247,36 @@ def test_a_payload_that_is_not_json_is_quarantined_with_its_text(db_path: Path) 
     assert results == []
     assert rows == [("NCT00973089", "parse", '{"truncated": ')]
     assert observed == [("rejected",)]
+
+
+class _CtrlCAtSecondBatch(BulkSource):
+    """A bulk source whose reader is interrupted by Ctrl-C as it hands over its second batch."""
+
+    def batches(self, resume: Any = None) -> Iterator[Batch]:
+        for number, batch in enumerate(super().batches(resume), start=1):
+            if number == 2:
+                os.kill(os.getpid(), signal.SIGINT)
+            yield batch
+
+
+def test_ctrl_c_during_a_run_stops_it_after_the_batch_being_written(tmp_path: Path) -> None:
+    """Ctrl-C while the second batch is read: that batch is still planned and written (one
+    transaction), then the run stops, recorded as interrupted, ``KeyboardInterrupt`` raised
+    to the caller. Raised where it landed, it stopped the run inside the batch (or, inside a
+    DuckDB statement, as DuckDB's own error)."""
+    folder = tmp_path / "registry"
+    write(synthetic_studies(120), folder, as_dir=True)
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run_source(
+            Settings(db=db, export=False, bulk_batch_size=40),
+            _CtrlCAtSecondBatch(folder, batch_size=40),
+            history="off",
+            hold=True,
+        )
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with connect(db, read_only=True) as con:
+        runs = con.execute("SELECT status, error FROM runs").fetchall()
+        written = con.execute("SELECT count(*) FROM study_versions").fetchone()
+    assert runs == [("failed", pipeline.INTERRUPTED)]
+    assert written == (80,)
