@@ -20,6 +20,7 @@ Each error has a one-line message that names the data and says what to do next, 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from models.json_pointer import escape_token
@@ -52,7 +53,8 @@ def interrupted(exc: BaseException) -> bool:
     if isinstance(exc, KeyboardInterrupt):
         return True
     if type(exc).__module__.startswith("_duckdb") and (
-        type(exc).__name__ == "InterruptException" or "failed: KeyboardInterrupt" in str(exc)
+        type(exc).__name__ == "InterruptException"
+        or re.search(r"\bKeyboardInterrupt\b:?\s*$", str(exc)) is not None
     ):
         return True
     return isinstance(exc, RuntimeError) and str(exc) == DUCKDB_INTERRUPTED

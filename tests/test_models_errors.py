@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from models import StudyValidationError, parse_study, parse_study_json
@@ -187,19 +187,38 @@ def test_it_is_a_value_error() -> None:
     assert issubclass(StudyValidationError, ValueError)
 
 
-def test_a_duckdb_statement_stopped_by_ctrl_c_is_an_interrupt() -> None:
-    """DuckDB takes the SIGINT itself while a statement runs and raises its own error, with
-    no ``KeyboardInterrupt`` after: a command must still read it as Ctrl-C."""
+def _read_and_stop(stop: Callable[[duckdb.DuckDBPyConnection], None]) -> BaseException:
+    """What a DuckDB statement raises when ``stop`` is called while it reads a Python stream
+    (at its fourth batch: inside the statement, with no clock involved)."""
     con = duckdb.connect()
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+    schema = pa.schema([("i", pa.int64())])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for n in range(50):
+            if n == 3:
+                stop(con)
+            yield pa.record_batch([pa.array(range(n * 1000, (n + 1) * 1000))], schema=schema)
+
+    con.register("stream", pa.RecordBatchReader.from_batches(schema, batches()))
     try:
         with pytest.raises(BaseException) as caught:
-            con.execute("SELECT count(*) FROM range(10000000000) t(i) WHERE i % 7 = 3").fetchall()
+            con.execute("SELECT sum(i) FROM stream").fetchall()
     finally:
-        timer.cancel()
         con.close()
-    assert interrupted(caught.value)
+    return caught.value
+
+
+def test_a_duckdb_statement_stopped_by_ctrl_c_is_an_interrupt() -> None:
+    """DuckDB raises its own errors for a statement Ctrl-C stopped (``RuntimeError('Query
+    interrupted')``, or its error wrapping the ``KeyboardInterrupt`` raised in the stream,
+    depending on which of them sees the signal first), with no ``KeyboardInterrupt`` after:
+    a command must still read them as Ctrl-C."""
+    ctrl_c = _read_and_stop(lambda con: os.kill(os.getpid(), signal.SIGINT))
+    assert not isinstance(ctrl_c, KeyboardInterrupt), "DuckDB took the signal"
+    assert interrupted(ctrl_c)
+    assert interrupted(_read_and_stop(lambda con: con.interrupt()))
     assert interrupted(KeyboardInterrupt())
+    assert interrupted(RuntimeError("Query interrupted"))
     assert not interrupted(RuntimeError("Query failed"))
     assert not interrupted(ValueError("Query interrupted"))
+    assert not interrupted(duckdb.InvalidInputException("a KeyboardInterrupt in the data"))
