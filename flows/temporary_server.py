@@ -22,9 +22,9 @@ import signal
 import sys
 
 from flows.lifeline import on_end_of
+from flows.prefect_server import HOST
 
 APP_FACTORY = "prefect.server.api.server:create_app"
-HOST = "127.0.0.1"
 ENVIRONMENT = {
     "PREFECT_UI_ENABLED": "0",
     "PREFECT__SERVER_EPHEMERAL": "1",

@@ -22,6 +22,7 @@ import pytest
 
 from bench.generate import synthetic_studies, write
 from tests.conftest import ROOT
+from tests.processes import running
 from warehouse.database import connect
 
 STUDIES = 1_000
@@ -56,14 +57,6 @@ def _family(root: int) -> dict[int, str]:
         with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline") as cmdline:
             lines[pid] = cmdline.read().replace("\0", " ")
     return lines
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -115,9 +108,9 @@ def _writing(db: Path, command: subprocess.Popen[str]) -> None:
 
 def _gone(family: dict[int, str], within_s: float = 30.0) -> list[str]:
     deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline and any(_running(pid) for pid in family):
+    while time.monotonic() < deadline and any(running(pid) for pid in family):
         time.sleep(0.1)
-    left = [line for pid, line in family.items() if _running(pid)]
+    left = [line for pid, line in family.items() if running(pid)]
     for pid in family:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)

@@ -27,6 +27,7 @@ from registry import RegistryClient
 from registry.bulk import BulkSource
 from registry.sources import IdsSource
 from tests import killable
+from tests.processes import running
 from warehouse.database import connect
 from warehouse.normalize import PARSE_PIECE_ROWS
 
@@ -158,15 +159,6 @@ time.sleep(300)
 """
 
 
-def _running(pid: int) -> bool:
-    """Whether ``pid`` is a live process (a zombie waiting for a parent that was killed is not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def test_planning_processes_end_when_the_writer_is_killed(tmp_path: Path) -> None:
     """A writer killed outright (``kill -9``, the out-of-memory killer) takes its planning
     processes and their fork server with it: they used to wait on the task queue for ever."""
@@ -181,13 +173,13 @@ def test_planning_processes_end_when_the_writer_is_killed(tmp_path: Path) -> Non
     assert writer.stdout is not None
     pids = [int(pid) for pid in writer.stdout.readline().split()]
     try:
-        assert len(pids) == 3 and all(_running(pid) for pid in pids), pids
+        assert len(pids) == 3 and all(running(pid) for pid in pids), pids
         writer.kill()
         writer.wait(timeout=30)
         deadline = time.monotonic() + 30
-        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        while any(running(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert [pid for pid in pids if _running(pid)] == []
+        assert [pid for pid in pids if running(pid)] == []
     finally:
         writer.kill()
         for pid in pids:

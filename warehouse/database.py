@@ -175,6 +175,8 @@ SPILL_FILE = re.compile(r"duckdb_temp_(\d+)_")
 
 def _remove_stale_spill(spill: Path) -> None:
     """Remove the spill files a killed process left (DuckDB removes its own on close)."""
+    if not spill.is_dir():
+        return
     for path in spill.glob("duckdb_temp_*"):
         match = SPILL_FILE.match(path.name)
         if match is None or int(match.group(1)) == os.getpid() or alive(int(match.group(1))):

@@ -43,6 +43,7 @@ import duckdb
 
 from warehouse.database import sql_path
 from warehouse.errors import WarehouseError
+from warehouse.processes import alive
 from warehouse.transactions import transaction
 
 SHARD_COLUMN = "nct_shard"
@@ -311,23 +312,11 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
     for kind in ("export", "retired"):
         for path in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
             owner = path.name.removeprefix(f".{out_dir.name}.{kind}-").split("-", 1)[0]
-            if owner.isdigit() and _alive(int(owner)):
+            if owner.isdigit() and alive(int(owner)):
                 continue
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
