@@ -41,6 +41,7 @@ from flows.pipeline import PlanRunner, SerialRunner
 from flows.plan_worker import end_with_writer, plan_on_worker
 from models.errors import InputError
 from models.payload import Batch
+from warehouse.allocator import map_large_blocks
 from warehouse.plan import Plan, StudyState
 
 RunnerKind = Literal["serial", "threads", "processes", "dask"]
@@ -98,10 +99,12 @@ class ProcessRunner(_PoolRunner):
     at 509-543 MB each, from the fork server 384-387 MB.
 
     Each worker ends when the writer does, however it ends
-    (:func:`flows.plan_worker.end_with_writer`).
+    (:func:`flows.plan_worker.end_with_writer`). The writer and its workers map large
+    blocks on their own (:func:`warehouse.allocator.map_large_blocks`).
     """
 
     def _executor(self) -> Executor:
+        map_large_blocks()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([plan_on_worker.__module__])
         return ProcessPoolExecutor(
