@@ -35,10 +35,13 @@ LARGE_BLOCK = 64 * 1024
 Measured on 100,000-study bulk loads (``ctgov load-bulk``, two planning workers), back to back
 2026-12-07: each planning worker's peak 304-327 MB against 362-424 MB, all processes' PSS
 summed 1,631-1,655 MB against 1,825-1,950 MB, the time the same (128.8 and 125.0 s against
-129.1 and 125.5 s). At 600,000 studies it costs time: 742.7 s against 623.8 s back to back,
-system time 276 s against 172 s (pages faulted in afresh), for all processes' RSS summed
-1,916 MB against 2,199 MB. A block of a study's record averages 17 KB, so most stay in the
-heap."""
+129.1 and 125.5 s). At 600,000 studies, three runs in one hour (2026-12-07 morning): none
+791.7 s, the workers only 774.6 s, the workers and the writer 748.3 s, the writer's system
+time 236, 242 and 238 s: no cost. The workers' own system time rises (28 to 48-51 s each),
+and all processes' RSS summed falls (2,241 MB to 1,936 MB). The night before, a pair had
+shown +19 % (742.7 s against 623.8 s): that night's runs drifted with the machine, and in one
+hour the order did not hold. A block of a study's record averages 17 KB, so most stay in
+the heap."""
 
 _M_MMAP_THRESHOLD = -3
 """glibc's ``mallopt`` parameter; setting it also stops the threshold from moving."""
@@ -77,8 +80,8 @@ def map_large_blocks(threshold: int = LARGE_BLOCK) -> bool:
     rest of this process's life; whether it could (glibc only: elsewhere this does nothing).
 
     For processes that churn through large short-lived objects (a bulk load's writer and
-    its planning workers): their peak memory falls; at registry scale their system time
-    rises (:data:`LARGE_BLOCK`).
+    its planning workers): their peak memory falls, and the load's time does not rise
+    (:data:`LARGE_BLOCK`).
     """
     mallopt = _mallopt()
     return mallopt is not None and int(mallopt(_M_MMAP_THRESHOLD, threshold)) == 1
