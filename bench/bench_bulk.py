@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from registry.bulk import DEFAULT_BULK_BATCH_SIZE
+
 TARGETS = {
     "first load ≥ 0.5× floor": ("ours_vs_floor", 0.5, ">="),
     "first load ≥ 20× dlt": ("ours_vs_dlt", 20.0, ">="),
@@ -224,7 +226,7 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=10_000)
     parser.add_argument("--dlt-studies", type=int, default=2_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=2_000)
+    parser.add_argument("--batch", type=int, default=DEFAULT_BULK_BATCH_SIZE)
     parser.add_argument(
         "--runner", default="processes", choices=["serial", "threads", "processes", "dask"]
     )

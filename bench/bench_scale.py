@@ -1,7 +1,7 @@
 """Scale-out: a bulk load planned serially and on a local Dask cluster, the writer's share of
 the time, and what more workers would give (a projection, not a measurement).
 
-``python -m bench.bench_scale [--studies 100000] [--workers 2] [--batch 2000]``
+``python -m bench.bench_scale [--studies 100000] [--workers 2] [--batch 2048]``
 
 On a synthetic registry (``bench/generate.py``, the real size mix) it runs the first load of
 ``ctgov load-bulk``'s pipeline twice, each in its own process: planning in the writer's
@@ -9,8 +9,8 @@ process (serial), then on a local Dask cluster of ``--workers`` worker processes
 reports where the writer's process spent its time (``flows.pipeline.StageTimes``):
 
 * source: reading the bulk files; state: reading the warehouse's state, settling unchanged
-  studies; write: applying plans, one transaction each — the writer's own share, which no
-  number of planning workers shortens;
+  studies; write: applying plans (a bulk load commits them in groups) — the writer's own
+  share, which no number of planning workers shortens;
 * plan: planning in the writer's process (all of it when serial; shipping when on Dask);
 * wait: the writer idle, waiting for a worker's plan.
 
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_bulk import _machine, phase
+from registry.bulk import DEFAULT_BULK_BATCH_SIZE
 
 REGISTRY = 600_000
 PROJECTED_WORKERS = (1, 2, 4, 16, 64)
@@ -43,7 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--studies", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=2_000)
+    parser.add_argument("--batch", type=int, default=DEFAULT_BULK_BATCH_SIZE)
     parser.add_argument("--work", type=Path, help="keep files here (default: a temp dir)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ctgov-scale-"))

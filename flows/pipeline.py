@@ -6,7 +6,8 @@ For each batch a source yields (:mod:`registry.sources`, :mod:`registry.bulk`)::
     (ingest) fetch the history of new/changed studies  registry.sources.HistorySource
     settle its unchanged studies, pool the rest        warehouse.plan.split_unchanged
     plan the pool (pure: here, or on a worker)         warehouse.plan.plan_batch
-    write it, with the run's progress, in one tx       warehouse.writer.apply_plan
+    write it, with the run's progress, in one tx       warehouse.writer.Writer
+    (a bulk load's: one tx per group of batches)
 
 then drop it: memory stays flat whatever the run's size. The pool is planned once it holds
 a batch's worth of studies, so a first load plans and writes batch by batch, while a re-load
@@ -57,7 +58,7 @@ from warehouse.scratch import ScratchNormalizer
 from warehouse.session import WarehouseSession
 from warehouse.state import read_states
 from warehouse.store import RunCounts, RunStatus, SnapshotStore, leave_failure
-from warehouse.writer import Progress, apply_plan
+from warehouse.writer import Progress, Writer
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """``(phase, done, total)``: called after each written batch, for progress bars."""
@@ -131,7 +132,7 @@ class StageTimes:
     plan_s: float = 0.0
     wait_s: float = 0.0
     write_s: float = 0.0
-    """Applying plans, one transaction each."""
+    """Applying plans and committing them (a held session commits them in groups)."""
 
 
 @dataclass
@@ -241,13 +242,10 @@ def run_source(
                     )
             fetch_history = _history_source(settings, source, client, history)
             planned = _planned(session, source, runner, run_id, resume, fetch_history, stages)
-            with stop_between_batches() as check_interrupt:
+            with stop_between_batches() as check_interrupt, Writer(session) as writer:
                 for done in planned:
                     began = time.perf_counter()
-                    with session.connection() as con:
-                        apply_plan(
-                            con, done.plan, Progress(source.key, done.studies, source.total())
-                        )
+                    writer.apply(done.plan, Progress(source.key, done.studies, source.total()))
                     stages.write_s += time.perf_counter() - began
                     tally.add(done)
                     progress(source.kind, tally.studies, source.total())

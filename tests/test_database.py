@@ -11,8 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from registry.bulk import DEFAULT_BULK_BATCH_SIZE
 from tests.conftest import ROOT
-from warehouse.database import ROW_GROUP_SIZE, connect
+from warehouse.database import BLOCK_SIZE, ROW_GROUP_SIZE, connect
 from warehouse.errors import (
     DatabaseLockedError,
     RunInProgressError,
@@ -21,6 +22,7 @@ from warehouse.errors import (
 )
 from warehouse.lock import run_lock
 from warehouse.migrate import available_migrations, migrate
+from warehouse.writer import GROUP_COMMIT_PLANS
 
 
 def test_migrations_apply_once_in_order(db_path: Path) -> None:
@@ -136,20 +138,69 @@ def test_writing_connections_keep_row_groups_small_across_sessions(db_path: Path
     """Every read-write connection attaches the file with ROW_GROUP_SIZE: a checkpoint then
     rewrites at most one small group of a growing table, and a later session appending to the
     table keeps the groups instead of merging them (which would rewrite the table)."""
+    rows = 2 * ROW_GROUP_SIZE + 1000
     with connect(db_path) as con:
-        con.execute("CREATE TABLE filler AS SELECT range AS n FROM range(70000)")
+        con.execute(f"CREATE TABLE filler AS SELECT range AS n FROM range({rows})")
         con.execute("CHECKPOINT")
-        assert _row_groups(con, "filler") == [
-            ROW_GROUP_SIZE,
-            ROW_GROUP_SIZE,
-            70000 - 2 * ROW_GROUP_SIZE,
-        ]
+        assert _row_groups(con, "filler") == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 1000]
     with connect(db_path) as con:
-        con.execute("INSERT INTO filler VALUES (70000)")
+        con.execute(f"INSERT INTO filler VALUES ({rows})")
         con.execute("CHECKPOINT")
         assert _row_groups(con, "filler")[:2] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE]
     with connect(db_path, read_only=True) as con:
-        assert con.execute("SELECT count(*), max(n) FROM filler").fetchone() == (70001, 70000)
+        assert con.execute("SELECT count(*), max(n) FROM filler").fetchone() == (rows + 1, rows)
+
+
+def _wal_after_commit(db_path: Path, rows: int) -> int:
+    """Bytes of write-ahead log after one transaction appends ``rows`` 4 KB texts."""
+    with connect(db_path) as con:
+        con.execute("SET checkpoint_threshold = '1GB'")
+        con.execute("CREATE TABLE texts (n BIGINT, body VARCHAR)")
+        con.execute(
+            "INSERT INTO texts SELECT range, repeat(md5(range::VARCHAR), 128) FROM range(?)",
+            [rows],
+        )
+        return db_path.with_name(db_path.name + ".wal").stat().st_size
+
+
+def test_a_transaction_of_a_row_groups_rows_goes_past_the_log(tmp_path: Path) -> None:
+    """Why a bulk load's writer commits whole row groups (warehouse.writer.Writer): a
+    transaction appending a row group's worth to a table writes it to the file compressed,
+    and logs little; one row fewer and the whole of it goes through the log (then a spill and
+    a checkpoint). Its batches fill a row group in whole groups of plans."""
+    assert ROW_GROUP_SIZE % DEFAULT_BULK_BATCH_SIZE == 0
+    assert ROW_GROUP_SIZE // DEFAULT_BULK_BATCH_SIZE <= GROUP_COMMIT_PLANS
+    full = _wal_after_commit(tmp_path / "full.duckdb", ROW_GROUP_SIZE)
+    short = _wal_after_commit(tmp_path / "short.duckdb", ROW_GROUP_SIZE - 1)
+    text_bytes = (ROW_GROUP_SIZE - 1) * 4_096
+    assert short > text_bytes
+    assert full < text_bytes / 100
+
+
+def test_new_files_get_small_blocks_and_old_files_keep_theirs(tmp_path: Path) -> None:
+    """A new file is created with BLOCK_SIZE; a file made with DuckDB's default blocks (every
+    warehouse before 2026-12-07) still opens for writing and reading, and keeps its blocks."""
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:
+        con.execute("CREATE TABLE kept AS SELECT 1 AS n")
+    with connect(old) as con:
+        con.execute("INSERT INTO kept VALUES (2)")
+    new = tmp_path / "new.duckdb"
+    with connect(new) as con:
+        con.execute("CREATE TABLE fresh AS SELECT 1 AS n")
+    with connect(old, read_only=True) as con:
+        assert _block_size(con) == 262_144
+        assert con.execute("SELECT sum(n) FROM kept").fetchone() == (3,)
+    with connect(new, read_only=True) as con:
+        assert _block_size(con) == BLOCK_SIZE
+
+
+def _block_size(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(
+        "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()"
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def test_write_connections_of_one_process_share_the_file(db_path: Path) -> None:

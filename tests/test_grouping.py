@@ -14,6 +14,7 @@ from flows import pipeline
 from flows.settings import Settings
 from registry.bulk import BulkSource
 from tests.test_runners import contents
+from warehouse import writer
 from warehouse.database import connect
 from warehouse.plan import Plan
 
@@ -38,9 +39,9 @@ def _load(
     folder: Path, db: Path, *, crash_after: int | None = None, seconds: float = 3600.0
 ) -> int:
     """Load ``folder`` into ``db`` (a group planned once ``seconds`` old); the number of
-    transactions written."""
+    transactions written (one per plan: the writer's own grouping is tests/test_writer.py's)."""
     written: list[Plan] = []
-    real_apply = pipeline.apply_plan
+    real_apply = writer.apply_plan
 
     def counting(con, plan, progress=None):  # type: ignore[no-untyped-def]
         if crash_after is not None and len(written) == crash_after:
@@ -50,7 +51,8 @@ def _load(
 
     settings = Settings(db=db, export=False)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "apply_plan", counting)
+        patch.setattr(writer, "apply_plan", counting)
+        patch.setattr(writer, "GROUP_COMMIT_PLANS", 1)
         patch.setattr(pipeline, "GROUP_SECONDS", seconds)
         pipeline.run_source(
             settings, BulkSource(folder, batch_size=BATCH), history="off", hold=True

@@ -27,6 +27,7 @@ from registry.bulk import BulkSource
 from registry.sources import IdsSource, QuerySource
 from tests import killable
 from tests.conftest import ROOT
+from warehouse import writer
 from warehouse.database import connect
 
 DAY = date(2025, 2, 18)
@@ -148,15 +149,17 @@ def test_since_last_run_needs_a_successful_run_first(
 def test_an_interrupted_bulk_load_resumes_after_its_last_written_batch(
     server: ImitationServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hold: bool
 ) -> None:
-    """Held for the whole run (as ``ctgov load-bulk`` holds it) or opened per batch, what the
-    failed run committed stays and the next run resumes after it."""
+    """Held for the whole run (as ``ctgov load-bulk`` holds it, plans committed two at a time
+    here) or opened per batch, what the failed run committed stays and the next run resumes
+    after it."""
     folder = killable.bulk_folder(server.url, tmp_path / "bulk", server.as_of)
     clean = tmp_path / "clean.duckdb"
     run(settings_for(server, clean), lambda c: BulkSource(folder, batch_size=3))
 
     resumed = tmp_path / "resumed.duckdb"
-    real_apply = pipeline.apply_plan
+    real_apply = writer.apply_plan
     written: list[int] = []
+    monkeypatch.setattr(writer, "GROUP_COMMIT_PLANS", 2)
 
     def crash_on_third(con, plan, progress=None):  # type: ignore[no-untyped-def]
         if len(written) == 2:
@@ -164,12 +167,12 @@ def test_an_interrupted_bulk_load_resumes_after_its_last_written_batch(
         real_apply(con, plan, progress)
         written.append(len(plan.results))
 
-    monkeypatch.setattr(pipeline, "apply_plan", crash_on_third)
+    monkeypatch.setattr(writer, "apply_plan", crash_on_third)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run_source(
             settings_for(server, resumed), BulkSource(folder, batch_size=3), hold=hold
         )
-    monkeypatch.setattr(pipeline, "apply_plan", real_apply)
+    monkeypatch.setattr(writer, "apply_plan", real_apply)
     report = run(settings_for(server, resumed), lambda c: BulkSource(folder, batch_size=3))
 
     assert report.resumed_from is not None

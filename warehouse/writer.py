@@ -2,10 +2,13 @@
 
 Every row a batch writes, and the run's progress after it, commit together or not at all, so
 a crash leaves the warehouse as it was after the last written batch, and the run resumes from
-the cursor recorded with that batch. The writer only inserts and updates what the planner
-decided; the few things it derives are set work for SQL: versions' positions and ``valid_to``
-on the registry's clock, event ordinals, key columns from the raw JSON, and (when the planner
-did not build them) the normalized rows.
+the cursor recorded with that batch. A bulk load's :class:`Writer` commits several batches'
+plans together (each still with its cursor): a crash then loses the group it was writing.
+
+The writer only inserts and updates what the planner decided; the few things it derives are
+set work for SQL: versions' positions and ``valid_to`` on the registry's clock, event
+ordinals, key columns from the raw JSON, and (when the planner did not build them) the
+normalized rows.
 
 SQL lives in ``warehouse/sql/write/*.sql``; staged rows reach it as Arrow tables.
 """
@@ -13,7 +16,9 @@ SQL lives in ``warehouse/sql/write/*.sql``; staged rows reach it as Arrow tables
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
 
 import duckdb
@@ -21,8 +26,10 @@ import orjson
 import pyarrow as pa
 
 from warehouse import normalize
+from warehouse.database import ROW_GROUP_SIZE
 from warehouse.normalize import BATCH_TABLE, NORMALIZED_TABLES
 from warehouse.plan import Plan
+from warehouse.session import WarehouseSession
 from warehouse.sql_text import load_sql
 from warehouse.staging import staged
 from warehouse.transactions import transaction
@@ -226,6 +233,80 @@ def apply_plan(
             _write_rejections(con, plan)
         if progress is not None:
             _save_progress(con, plan, progress)
+
+
+GROUP_COMMIT_PLANS = 8
+"""At most this many plans share a transaction of a held session (see :class:`Writer`)."""
+
+
+class Writer:
+    """Applies a run's plans in order; on a held session (a bulk load), several plans share a
+    transaction, committed once they hold :data:`~warehouse.database.ROW_GROUP_SIZE` new
+    versions or :data:`GROUP_COMMIT_PLANS` plans.
+
+    DuckDB writes a transaction's rows of a table straight to the file, compressed, once they
+    fill a row group; fewer go through the write-ahead log, are held in memory (spilled past
+    the memory limit) and compressed again at each checkpoint. A first load's batch holds
+    fewer versions than a row group, so it is the group of batches that fills one.
+
+    Each plan is whole and carries the run's cursor, so committing a group keeps the promise
+    of :func:`apply_plan`: the warehouse is as it was after some batch, and a run resumes from
+    that batch's cursor. A group whose last plan was applied whole is committed even when the
+    run then stops (Ctrl-C between batches, a source's error); one that a failure interrupted
+    mid-plan is rolled back, and the run resumes before it.
+    """
+
+    def __init__(self, session: WarehouseSession) -> None:
+        self.session = session
+        self._open: AbstractContextManager[None] | None = None
+        self._versions = 0
+        self._plans = 0
+        self._whole = True
+
+    def apply(self, plan: Plan, progress: Progress) -> None:
+        """Apply ``plan`` (and the run's progress); commit the group if it is full."""
+        with self.session.connection() as con:
+            if self.session.hold and self._open is None:
+                self._open = transaction(con)
+                self._open.__enter__()
+            self._whole = False
+            apply_plan(con, plan, progress)
+            self._whole = True
+        self._versions += len(plan.versions)
+        self._plans += 1
+        if self._versions >= ROW_GROUP_SIZE or self._plans >= GROUP_COMMIT_PLANS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open group, if any."""
+        self._close(None, None, None)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """Commit the open group when the run's loop ends, or stops after a whole plan; roll
+        it back when a plan failed part-way."""
+        if error is None or self._whole:
+            self.commit()
+        else:
+            self._close(kind, error, trace)
+
+    def _close(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        group, self._open = self._open, None
+        self._versions = self._plans = 0
+        if group is not None:
+            group.__exit__(kind, error, trace)
 
 
 def _write_derived(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
