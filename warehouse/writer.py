@@ -261,17 +261,19 @@ class Writer:
         self._open: AbstractContextManager[None] | None = None
         self._versions = 0
         self._plans = 0
-        self._whole = True
 
     def apply(self, plan: Plan, progress: Progress) -> None:
-        """Apply ``plan`` (and the run's progress); commit the group if it is full."""
+        """Apply ``plan`` (and the run's progress); commit the group if it is full, roll it
+        back if the plan fails part-way."""
         with self.session.connection() as con:
             if self.session.hold and self._open is None:
                 self._open = transaction(con)
                 self._open.__enter__()
-            self._whole = False
-            apply_plan(con, plan, progress)
-            self._whole = True
+            try:
+                apply_plan(con, plan, progress)
+            except BaseException as exc:
+                self._close(type(exc), exc, exc.__traceback__)
+                raise
         self._versions += len(plan.versions)
         self._plans += 1
         if self._versions >= ROW_GROUP_SIZE or self._plans >= GROUP_COMMIT_PLANS:
@@ -290,12 +292,9 @@ class Writer:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        """Commit the open group when the run's loop ends, or stops after a whole plan; roll
-        it back when a plan failed part-way."""
-        if error is None or self._whole:
-            self.commit()
-        else:
-            self._close(kind, error, trace)
+        """Commit the open group when the run's loop ends or stops between plans (a plan
+        that failed part-way rolled its group back already)."""
+        self.commit()
 
     def _close(
         self,
