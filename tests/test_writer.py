@@ -134,3 +134,42 @@ def test_a_first_loads_group_is_committed_once_it_fills_a_row_group(
     monkeypatch.setattr(writer.Writer, "commit", counting)
     _load(folder, tmp_path / "w.duckdb")
     assert commits == [2] * (STUDIES // BATCH // 2)
+
+
+@pytest.mark.parametrize(("hold", "reopened"), [(True, 3), (False, 0)], ids=["held", "per-batch"])
+def test_a_held_session_is_reopened_between_groups_once_they_add_enough_versions(
+    folder: Path,
+    clean: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    hold: bool,
+    reopened: int,
+) -> None:
+    """Groups of 3 plans of 2 versions: each full group reaches REOPEN_VERSIONS (6) and the
+    held connection is closed after it, the last group (1 plan) does not. The warehouse
+    ends as a clean load's, each group written through the connection opened after the
+    previous reopen."""
+    monkeypatch.setattr(writer, "GROUP_COMMIT_PLANS", GROUP)
+    monkeypatch.setattr(writer, "REOPEN_VERSIONS", GROUP * BATCH)
+    reopens: list[int] = []
+    connections: list[object] = []
+    real_reopen = writer.WarehouseSession.reopen
+    real_apply = writer.apply_plan
+
+    def counting(self: writer.WarehouseSession) -> None:
+        reopens.append(1)
+        real_reopen(self)
+
+    def noting(con, plan, progress=None):  # type: ignore[no-untyped-def]
+        if not any(con is seen for seen in connections):
+            connections.append(con)
+        real_apply(con, plan, progress)
+
+    monkeypatch.setattr(writer.WarehouseSession, "reopen", counting)
+    monkeypatch.setattr(writer, "apply_plan", noting)
+    db = tmp_path / "w.duckdb"
+    _load(folder, db, hold=hold)
+    assert len(reopens) == reopened
+    if hold:
+        assert len(connections) == reopened + 1
+    assert contents(db) == contents(clean)

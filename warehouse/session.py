@@ -33,16 +33,17 @@ DEFAULT_WRITE_WAIT_S = 600.0
 """How long a run waits for a reader to let go of the file before a batch's read or write
 (the wait is announced, naming the holder)."""
 
-DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "384MB"
 """What DuckDB may hold in memory for a held session (its default is 80 % of the machine).
 
-Measured back to back on 100,000-study first loads (row groups of 32,768 rows), 2026-12-06:
-512 MB against 640 MB took 76.0 and 76.0 s against 73.5 and 73.8 s (+3 %), with the
-writer's peak 1.34-1.36 GB against 1.45-1.48 GB and all processes' PSS 1.80-1.82 GB against
-1.91-2.00 GB; a 600,000-study first load at 512 MB took 474.2 s with the writer at 1.53 GB.
-Earlier the same day 640 MB against 1 GB took the same time (100k) or less (600k: 603.4 s
-against 622.2 s). On 2026-12-03, with DuckDB's own row groups of 122,880 rows, 512 MB had
-cost 16 % (its checkpoints spilled)."""
+Measured on 600,000-study first loads (``ctgov load-bulk``, row groups of 8,192 rows, the
+connection reopened every :data:`~warehouse.writer.REOPEN_VERSIONS` versions), 2026-12-07:
+384 MB against 512 MB, the writer's peak 1,197 MB against 1,304-1,317 MB and all processes'
+RSS summed 1,977 MB against 2,075-2,086 MB (PSS 1,780 against 1,877-1,892 MB); 590.2 s
+against 584.5 s, the writer's CPU 409 s against 391 s (+4.5 %, its time spilling), while it
+still waited on the planning workers. Before, with row groups of 32,768 rows (2026-12-06),
+512 MB against 640 MB cost 3 % at 100,000 studies; with DuckDB's own row groups of 122,880
+rows (2026-12-03) 512 MB had cost 16 % (its checkpoints spilled)."""
 
 
 class WarehouseSession:
@@ -77,6 +78,19 @@ class WarehouseSession:
             yield con
         finally:
             con.close()
+
+    def reopen(self) -> None:
+        """Close the held connection (checkpointing the file), so the next step opens it afresh.
+
+        DuckDB keeps the metadata of every column segment a connection wrote (~1 KB each,
+        outside its memory limit) for as long as the connection lives; a file opened afresh
+        reads only what it touches. A 600,000-study bulk load in one connection grew its
+        writer from 0.8-1.1 GB in its first minutes to 1.3-1.4 GB in its last (peak 1,438 MB);
+        reopened every 65,536 versions it stayed at 0.7-1.2 GB throughout (peak 1,304-1,317 MB,
+        2026-12-07). Between the two, a
+        reader may take the file; the next step waits for it as a per-batch run does.
+        """
+        self.close()
 
     def close(self) -> None:
         if self._held is not None:

@@ -238,6 +238,11 @@ def apply_plan(
 GROUP_COMMIT_PLANS = 8
 """At most this many plans share a transaction of a held session (see :class:`Writer`)."""
 
+REOPEN_VERSIONS = 8 * ROW_GROUP_SIZE
+"""A held session is reopened once committed groups have added this many versions since it
+was opened (:meth:`~warehouse.session.WarehouseSession.reopen` says why): 9 times in a
+600,000-study first load, each a checkpoint the log would soon have forced anyway."""
+
 
 class Writer:
     """Applies a run's plans in order; on a held session (a bulk load), several plans share a
@@ -254,6 +259,9 @@ class Writer:
     that batch's cursor. A group whose last plan was applied whole is committed even when the
     run then stops (Ctrl-C between batches, a source's error); one that a failure interrupted
     mid-plan is rolled back, and the run resumes before it.
+
+    Between groups, once they have added :data:`REOPEN_VERSIONS` versions, it reopens the held
+    session, so the writer's memory stays flat whatever the load's size.
     """
 
     def __init__(self, session: WarehouseSession) -> None:
@@ -261,6 +269,7 @@ class Writer:
         self._open: AbstractContextManager[None] | None = None
         self._versions = 0
         self._plans = 0
+        self._since_open = 0
 
     def apply(self, plan: Plan, progress: Progress) -> None:
         """Apply ``plan`` (and the run's progress); commit the group if it is full, roll it
@@ -280,8 +289,11 @@ class Writer:
             self.commit()
 
     def commit(self) -> None:
-        """Commit the open group, if any."""
+        """Commit the open group, if any; reopen a held session that has written enough."""
         self._close(None, None, None)
+        if self.session.hold and self._since_open >= REOPEN_VERSIONS:
+            self._since_open = 0
+            self.session.reopen()
 
     def __enter__(self) -> Writer:
         return self
@@ -303,6 +315,8 @@ class Writer:
         trace: TracebackType | None,
     ) -> None:
         group, self._open = self._open, None
+        if kind is None:
+            self._since_open += self._versions
         self._versions = self._plans = 0
         if group is not None:
             group.__exit__(kind, error, trace)
