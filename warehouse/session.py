@@ -87,8 +87,8 @@ class WarehouseSession:
         reads only what it touches. A 600,000-study bulk load in one connection grew its
         writer from 0.8-1.1 GB in its first minutes to 1.3-1.4 GB in its last (peak 1,438 MB);
         reopened every 65,536 versions it stayed at 0.7-1.2 GB throughout (peak 1,304-1,317 MB,
-        2026-12-07). Between the two, a
-        reader may take the file; the next step waits for it as a per-batch run does.
+        2026-12-07). Between the two, a reader may take the file; the next step waits for it
+        as a per-batch run does.
         """
         self.close()
 

@@ -290,6 +290,7 @@ class Writer:
 
     def commit(self) -> None:
         """Commit the open group, if any; reopen a held session that has written enough."""
+        self._since_open += self._versions
         self._close(None, None, None)
         if self.session.hold and self._since_open >= REOPEN_VERSIONS:
             self._since_open = 0
@@ -315,8 +316,6 @@ class Writer:
         trace: TracebackType | None,
     ) -> None:
         group, self._open = self._open, None
-        if kind is None:
-            self._since_open += self._versions
         self._versions = self._plans = 0
         if group is not None:
             group.__exit__(kind, error, trace)
