@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import cmarkgfm
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imitation.markup import record_to_html
 from models.hashing import content_hash
-from models.markup import MARKUP_PATHS, comparable_record, comparable_text
+from models.markup import (
+    MARKUP_PATHS,
+    _has_markdown_syntax,
+    comparable_record,
+    comparable_text,
+)
 from tests.conftest import FIXTURES, REAL_STUDY_IDS, study_record
 
 
@@ -111,3 +119,22 @@ def test_markup_outside_markup_fields_still_counts() -> None:
     title = starred["protocolSection"]["identificationModule"]["briefTitle"]
     starred["protocolSection"]["identificationModule"]["briefTitle"] = f"*{title}*"
     assert content_hash(starred) != content_hash(record)
+
+
+ONE_PATTERN = re.compile(r"[\\`*_\[\]<>&#|~!]|^[ \t]*(?:[-+*>]|\d{1,9}[.)])[ \t]", re.M)
+"""The syntax check as one pattern, as content hashes were first computed with it: stored
+hashes stay comparable only while the faster check answers as it did."""
+
+
+@pytest.mark.parametrize("nct_id", REAL_STUDY_IDS)
+def test_the_syntax_check_answers_as_the_one_pattern_did_on_real_markup(nct_id: str) -> None:
+    record = study_record(nct_id)
+    values = [v for path in MARKUP_PATHS for v in _markup_values(record, path)]
+    for value in values:
+        assert _has_markdown_syntax(value) == bool(ONE_PATTERN.search(value)), value
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab1 9.)\t\n\r-+*>_#x<")), max_size=40))
+def test_the_syntax_check_answers_as_the_one_pattern_did_on_any_text(text: str) -> None:
+    assert _has_markdown_syntax(text) == bool(ONE_PATTERN.search(text))

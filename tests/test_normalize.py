@@ -458,3 +458,42 @@ def test_scratch_rows_cover_every_piece_of_a_large_batch(
         )
     )
     assert keys == {(nct_id, version) for nct_id, version, _ in versions}
+
+
+def test_scratch_rows_are_the_rows_the_warehouse_derives(tmp_path: Path) -> None:
+    """The scratch normalizer reads each table's rows from its statement's SELECT, cast to the
+    table's columns, without inserting them: they are the rows (types, names, values, order
+    aside) that the same statement inserts into the warehouse."""
+    texts = real_records()
+    tables = ScratchNormalizer().rows([(nct_id, 1, texts[nct_id]) for nct_id in sorted(texts)])
+    warehouse = build_real_warehouse(tmp_path / "w.duckdb")
+    for table in NORMALIZED_TABLES:
+        stored = warehouse.sql(f"SELECT * FROM {table}").to_arrow_table()
+        assert tables[table].schema == stored.schema, table
+        keys = stored.column_names
+        assert _sorted_rows(tables[table], keys) == _sorted_rows(stored, keys), table
+    warehouse.close()
+
+
+def test_scratch_rows_of_values_of_the_wrong_type_are_null_too() -> None:
+    odd = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Odd types"},
+            "designModule": {"enrollmentInfo": {"count": "many", "type": "ESTIMATED"}},
+            "contactsLocationsModule": {
+                "locations": [{"facility": "Site", "geoPoint": {"lat": "north", "lon": 2.5}}]
+            },
+        },
+        "hasResults": "maybe",
+    }
+    tables = ScratchNormalizer().rows([("NCT00000001", 1, json.dumps(odd).encode())])
+    studies = tables["studies"].select(["brief_title", "enrollment", "has_results"])
+    assert studies.to_pylist() == [
+        {"brief_title": "Odd types", "enrollment": None, "has_results": None}
+    ]
+    locations = tables["locations"].select(["facility", "latitude", "longitude"])
+    assert locations.to_pylist() == [{"facility": "Site", "latitude": None, "longitude": 2.5}]
+
+
+def _sorted_rows(table: Any, keys: list[str]) -> list[tuple[Any, ...]]:
+    return sorted((tuple(row[key] for key in keys) for row in table.to_pylist()), key=repr)

@@ -20,6 +20,8 @@ column here is still there, unchanged.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from warehouse.errors import WarehouseError
@@ -69,6 +71,8 @@ RENORMALIZE_CHUNK_SIZE = 2_000
 """Versions parsed at a time by :func:`renormalize_all`, to bound memory on large databases."""
 
 BATCH_TABLE = "batch_versions"
+PARSED_TABLE = "temp.normalize_batch"
+"""The batch's records parsed, one struct column per module, that each table's SQL reads."""
 INPUT_RELATION = "normalize_input"
 """What the parse reads: ``(nct_id, version, record, piece)``, a temp view over stored versions
 or, off the writer, a registered Arrow table of records (:mod:`warehouse.scratch`)."""
@@ -133,6 +137,10 @@ _DROP_WORK_TABLES = (
 )
 
 
+_INSERT_HEAD = re.compile(r"\s*(?:--[^\n]*\n\s*)*INSERT INTO (\w+)\s+")
+"""The comment lines and ``INSERT INTO <table>`` that open each table's statement."""
+
+
 def current_view_name(table: str) -> str:
     """The ``current_*`` view over ``table`` (the rows of each study's current version)."""
     return STUDY_DETAILS_VIEW if table == "studies" else f"current_{table}"
@@ -187,9 +195,9 @@ def parse_pieces(con: duckdb.DuckDBPyConnection, pieces: int) -> None:
     """Parse ``normalize_input``'s records, piece by piece (``piece`` 0 to ``pieces - 1``), into
     the temp table ``normalize_batch`` that :func:`fill_tables` reads."""
     select = load_sql("parse_batch.sql", SQL_AREA)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE normalize_batch AS {select}", {"piece": 0})
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED_TABLE} AS {select}", {"piece": 0})
     for piece in range(1, pieces):
-        con.execute(f"INSERT INTO normalize_batch {select}", {"piece": piece})
+        con.execute(f"INSERT INTO {PARSED_TABLE} {select}", {"piece": piece})
 
 
 def fill_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -198,8 +206,31 @@ def fill_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts = {
         table: _scalar(con, load_sql(f"{table}.sql", SQL_AREA)) for table in NORMALIZED_TABLES
     }
-    con.execute("DROP TABLE IF EXISTS temp.normalize_batch")
+    con.execute(f"DROP TABLE IF EXISTS {PARSED_TABLE}")
     return counts
+
+
+def table_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """``sql/normalize/<table>.sql`` as a query of the rows it would insert, each cast to the
+    type of its column in ``table`` and named as it: the rows as ``SELECT * FROM <table>``
+    would read them back, without inserting them (:mod:`warehouse.scratch`)."""
+    statement = load_sql(f"{table}.sql", SQL_AREA)
+    head = _INSERT_HEAD.match(statement)
+    if head is None or head.group(1) != table:
+        raise WarehouseError(
+            f"sql/normalize/{table}.sql must be one INSERT INTO {table} SELECT ...; "
+            "the scratch normalizer reads its rows from the SELECT"
+        )
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index",
+        [table],
+    ).fetchall()
+    names = ", ".join(f"c{index}" for index in range(len(columns)))
+    cast = ", ".join(
+        f'CAST(c{index} AS {kind}) AS "{name}"' for index, (name, kind) in enumerate(columns)
+    )
+    return f"SELECT {cast} FROM ({statement[head.end() :]}) AS inserted({names})"
 
 
 def _normalize_scope(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> dict[str, int]:
