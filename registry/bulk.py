@@ -8,7 +8,8 @@ the NCT ID: ``35/NCT02252835.json``. Each file has the shape of ``GET /studies/{
 Files are read in name order, ``batch_size`` at a time, and passed on as their bytes exactly
 as stored, checked to be UTF-8 (parsed only if the planner needs to: an unchanged study costs
 its hash; never decoded to a ``str``, see :data:`models.payload.Payload`). The hash
-is taken of the bytes as read, on the read-ahead thread, where ``hashlib`` lets go of the GIL:
+is taken of the bytes as read, on the reading threads (a zip's batch is read by two, each a
+run of its files: :attr:`_Reader.threads`), where ``hashlib`` and ``zlib`` let go of the GIL:
 the writer's thread only compares it. A file
 whose name is not an NCT ID, or whose text is not a JSON object naming that study, becomes a
 rejection kept with its payload, never a stop; so does a member the zip cannot give back
@@ -28,7 +29,9 @@ import zipfile
 import zlib
 from array import array
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -112,28 +115,21 @@ class BulkSource:
         start = names.after(resume) if isinstance(resume, str) and resume else 0
         reader = self._open_reader()
         try:
-            for offset in range(start, len(names), self.batch_size):
-                places = range(offset, min(offset + self.batch_size, len(names)))
-                studies: list[RawStudy] = []
-                rejections: list[Rejection] = []
-                for at in places:
-                    name = names[at]
-                    try:
-                        data = reader.read_at(at)
-                    except (zipfile.BadZipFile, zlib.error) as exc:
-                        rejections.append(damaged(name, exc))
-                        continue
-                    study, rejection = read_study(name, data)
-                    if study is not None:
-                        studies.append(study)
-                    if rejection is not None:
-                        rejections.append(rejection)
-                yield Batch(
-                    studies=studies,
-                    rejections=rejections,
-                    requested=len(places),
-                    cursor=names[places[-1]],
-                )
+            with ThreadPoolExecutor(reader.threads, thread_name_prefix="bulk-read") as pool:
+                for offset in range(start, len(names), self.batch_size):
+                    places = range(offset, min(offset + self.batch_size, len(names)))
+                    studies: list[RawStudy] = []
+                    rejections: list[Rejection] = []
+                    shares = _shares(places, reader.threads)
+                    for part in pool.map(partial(_read_files, reader), shares):
+                        studies.extend(part[0])
+                        rejections.extend(part[1])
+                    yield Batch(
+                        studies=studies,
+                        rejections=rejections,
+                        requested=len(places),
+                        cursor=names[places[-1]],
+                    )
         finally:
             self.close()
 
@@ -157,6 +153,32 @@ class BulkSource:
         return self._reader
 
 
+def _shares(places: range, count: int) -> list[range]:
+    """``places`` cut into ``count`` runs of consecutive files, in order."""
+    step = -(-len(places) // count)
+    return [places[index : index + step] for index in range(0, len(places), step)]
+
+
+def _read_files(reader: _Reader, places: range) -> tuple[list[RawStudy], list[Rejection]]:
+    """The studies and rejections of the files at ``places``, in order."""
+    names = reader.names()
+    studies: list[RawStudy] = []
+    rejections: list[Rejection] = []
+    for at in places:
+        name = names[at]
+        try:
+            data = reader.read_at(at)
+        except (zipfile.BadZipFile, zlib.error) as exc:
+            rejections.append(damaged(name, exc))
+            continue
+        study, rejection = read_study(name, data)
+        if study is not None:
+            studies.append(study)
+        if rejection is not None:
+            rejections.append(rejection)
+    return studies, rejections
+
+
 def damaged(name: str, error: Exception) -> Rejection:
     """A zip member that cannot be read back (its CRC or its deflate stream is wrong)."""
     matched = STUDY_FILE.search(name)
@@ -174,10 +196,11 @@ def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | Non
     if matched is None:
         return None, Rejection(None, "parse", f"{name}: not a study file (NCTxxxxxxxx.json)", None)
     nct_id = matched.group(1)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, Rejection(nct_id, "parse", f"{name}: not UTF-8 ({exc})", None)
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, Rejection(nct_id, "parse", f"{name}: not UTF-8 ({exc})", None)
     found = ID_IN_TEXT.search(data)
     try:
         named = normalize_nct_id(found.group(1).decode()) if found else None
@@ -187,14 +210,16 @@ def read_study(name: str, data: bytes) -> tuple[RawStudy | None, Rejection | Non
         try:
             parsed = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
-            return None, Rejection(nct_id, "parse", f"{name}: not valid JSON ({exc})", text)
+            return None, Rejection(
+                nct_id, "parse", f"{name}: not valid JSON ({exc})", data.decode("utf-8")
+            )
         return None, Rejection(
             nct_id,
             "parse",
             f"{name}: the record names {named or 'no NCT ID'}, not {nct_id}"
             if isinstance(parsed, dict)
             else f"{name}: not a JSON object",
-            text,
+            data.decode("utf-8"),
         )
     return RawStudy(nct_id, None, data, payload_hash=payload_hash(data)), None
 
@@ -221,6 +246,16 @@ def _inflate(raw: bytes, size: int) -> bytes:
 
 
 class _Reader:
+    threads = 1
+    """Threads that read a batch's files, each a run of them.
+
+    A zip's reader takes two: reading, inflating, checking the CRC and hashing a member let
+    go of the GIL for long enough to run beside another. A directory's files are short reads
+    whose GIL handoffs cost more than they overlap. Measured 2026-12-07 on 100,000 files,
+    reading alone: the zip 10.0 s on one thread, 7.2 s on two, 7.7 s on three; the directory
+    4.4-4.7 s on one, 5.7-6.0 s on two. An unchanged re-load plans nothing and waits on this.
+    """
+
     def names(self) -> PackedNames:
         """The study files' names, sorted."""
         raise NotImplementedError
@@ -234,7 +269,8 @@ class _Reader:
 
 
 class _ZipReader(_Reader):
-    """A zip's study files, each found by its place in the sorted listing.
+    """A zip's study files, each found by its place in the sorted listing; read by two
+    threads (:attr:`_Reader.threads`).
 
     ``zipfile`` keeps a ``ZipInfo`` per entry, ~670 bytes each (measured: 67 MB for 100,000
     entries, 400 MB for the registry's 600,000, held for the whole load). This keeps the
@@ -297,6 +333,8 @@ class _ZipReader(_Reader):
         with self.archive.open(info) as member:
             return member.read()
 
+    threads = 2
+
     def close(self) -> None:
         self.archive.close()
 
@@ -314,4 +352,5 @@ class _DirectoryReader(_Reader):
         return self._names
 
     def read_at(self, at: int) -> bytes:
-        return (self.root / self.names()[at]).read_bytes()
+        with open(os.path.join(self.root, self.names()[at]), "rb") as file:
+            return file.read()

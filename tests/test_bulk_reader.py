@@ -215,3 +215,43 @@ def test_packed_names_are_a_sorted_sequence_found_by_bisection() -> None:
     with pytest.raises(ValueError, match="sorted"):
         PackedNames(list(reversed(listed)))
     assert len(PackedNames([])) == 0
+
+
+def _tree(root: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def test_threads_read_a_batch_in_name_order_and_reject_bad_files_where_they_are(
+    tmp_path: Path,
+) -> None:
+    """A zip's batch is read by two threads, each a run of its files; a directory's by one.
+    Either way the studies come in name order, and a file that is not UTF-8, not JSON, or
+    names another study is a rejection naming it, whichever run it fell in."""
+    real = sorted(STUDIES.glob("NCT*.json"))
+    files = {f"{f.stem[-2:]}/{f.name}": f.read_bytes() for f in real}
+    bad = {
+        "00/NCT99999900.json": b'{"protocolSection": {"identificationModule": '
+        b'{"nctId": "NCT99999900", "briefTitle": "caf\xe9"}}}',
+        "01/NCT99999901.json": b'{"protocolSection": ',
+        "02/NCT99999902.json": real[0].read_bytes(),
+    }
+    files.update(bad)
+    archive = tmp_path / "r.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in files.items():
+            zipped.writestr(name, data)
+    folder = _tree(tmp_path / "tree", files)
+    expected = sorted(name for name in files if name not in bad)
+    for path in (archive, folder):
+        batches = list(BulkSource(path, batch_size=7).batches())
+        assert [len(b.studies) + len(b.rejections) for b in batches] == [7, 7, len(files) - 14]
+        read = [s.nct_id for b in batches for s in b.studies]
+        assert read == [name.split("/")[1][:-5] for name in expected], path
+        errors = [r.error for b in batches for r in b.rejections]
+        assert [e.split(":")[0] for e in errors] == sorted(bad), path
+        assert "not UTF-8" in errors[0]
+        assert "not valid JSON" in errors[1]
+        assert f"names {real[0].stem}, not NCT99999902" in errors[2]
