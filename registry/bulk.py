@@ -121,9 +121,9 @@ class BulkSource:
                     studies: list[RawStudy] = []
                     rejections: list[Rejection] = []
                     shares = _shares(places, reader.threads)
-                    for part in pool.map(partial(_read_files, reader), shares):
-                        studies.extend(part[0])
-                        rejections.extend(part[1])
+                    for read, rejected in pool.map(partial(_read_files, reader), shares):
+                        studies.extend(read)
+                        rejections.extend(rejected)
                     yield Batch(
                         studies=studies,
                         rejections=rejections,
@@ -284,6 +284,8 @@ class _ZipReader(_Reader):
     entries; 82 MB more with the names as new strings; 2026-12-06).
     """
 
+    threads = 2
+
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self.archive = archive
         infos = sorted(
@@ -332,8 +334,6 @@ class _ZipReader(_Reader):
             setattr(info, field, value)
         with self.archive.open(info) as member:
             return member.read()
-
-    threads = 2
 
     def close(self) -> None:
         self.archive.close()

@@ -32,6 +32,18 @@ from warehouse.scratch import ScratchNormalizer
 
 RESULTS_STUDY = "NCT02513394"
 
+ODD_TYPES: dict[str, Any] = {
+    "protocolSection": {
+        "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Odd types"},
+        "designModule": {"enrollmentInfo": {"count": "many", "type": "ESTIMATED"}},
+        "contactsLocationsModule": {
+            "locations": [{"facility": "Site", "geoPoint": {"lat": "north", "lon": 2.5}}]
+        },
+    },
+    "hasResults": "maybe",
+}
+"""A record whose values have the wrong types: they normalize to NULL, never to a failure."""
+
 
 def _get(record: dict[str, Any], *path: str) -> Any:
     node: Any = record
@@ -342,18 +354,8 @@ def test_normalize_rolls_back_with_the_callers_transaction(tmp_path: Path) -> No
 
 
 def test_values_of_the_wrong_type_become_null_not_failures(tmp_path: Path) -> None:
-    odd = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Odd types"},
-            "designModule": {"enrollmentInfo": {"count": "many", "type": "ESTIMATED"}},
-            "contactsLocationsModule": {
-                "locations": [{"facility": "Site", "geoPoint": {"lat": "north", "lon": 2.5}}]
-            },
-        },
-        "hasResults": "maybe",
-    }
     con = connect(tmp_path / "w.duckdb")
-    insert_version(con, "NCT00000001", 1, json.dumps(odd))
+    insert_version(con, "NCT00000001", 1, json.dumps(ODD_TYPES))
     counts = normalize_keys(con, [("NCT00000001", 1)])
     assert counts["studies"] == 1 and counts["locations"] == 1
     assert con.execute(
@@ -476,17 +478,7 @@ def test_scratch_rows_are_the_rows_the_warehouse_derives(tmp_path: Path) -> None
 
 
 def test_scratch_rows_of_values_of_the_wrong_type_are_null_too() -> None:
-    odd = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000001", "briefTitle": "Odd types"},
-            "designModule": {"enrollmentInfo": {"count": "many", "type": "ESTIMATED"}},
-            "contactsLocationsModule": {
-                "locations": [{"facility": "Site", "geoPoint": {"lat": "north", "lon": 2.5}}]
-            },
-        },
-        "hasResults": "maybe",
-    }
-    tables = ScratchNormalizer().rows([("NCT00000001", 1, json.dumps(odd).encode())])
+    tables = ScratchNormalizer().rows([("NCT00000001", 1, json.dumps(ODD_TYPES).encode())])
     studies = tables["studies"].select(["brief_title", "enrollment", "has_results"])
     assert studies.to_pylist() == [
         {"brief_title": "Odd types", "enrollment": None, "has_results": None}
